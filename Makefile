@@ -1,0 +1,53 @@
+# The README's commands. Everything they need is installed here, never by hand.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run install install-test test test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## make run: install, upgrade the embedded SQLite database, load the demo data, serve on :5000
+run: install
+	$(BIN)/eventsys db upgrade
+	$(BIN)/eventsys demo
+	$(BIN)/eventsys run --host $(HOST) --port $(PORT)
+
+## make test: the whole suite on SQLite, then on PostgreSQL when EVENTSYS_TEST_DATABASE_URL is set
+test: install-test
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$EVENTSYS_TEST_DATABASE_URL" ]; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "EVENTSYS_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
+	fi
+
+test-sqlite: install-test
+	@echo "== test suite on SQLite =="
+	EVENTSYS_TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install-test
+	@echo "== test suite on PostgreSQL =="
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) dist build *.egg-info .pytest_cache

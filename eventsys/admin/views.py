@@ -1,0 +1,34 @@
+"""Site administration: the mail outbox."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from eventsys import mail
+from eventsys.access import admin_required
+from eventsys.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 50
+
+
+@bp.route("/outbox")
+@admin_required
+def outbox():
+    status = request.args.get("status", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = mail.outbox_page(status, page, PAGE_SIZE)
+    return render_template("admin/outbox.html", pagination=pagination, status=status,
+                           counts=mail.outbox_counts(), retry_form=FlaskForm())
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@admin_required
+def outbox_retry(message_id: int):
+    message = db.get_or_404(mail.OutboxMessage, message_id)
+    if FlaskForm().validate_on_submit() and message.status == mail.QUEUED:
+        mail.retry_now(message)
+        flash(_("The message will be sent on the next delivery run."), "info")
+    return redirect(url_for("admin.outbox", status=mail.QUEUED))

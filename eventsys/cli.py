@@ -1,0 +1,84 @@
+"""The ``eventsys`` command: Flask's CLI with the app preloaded, plus our own commands."""
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from config import ConfigError
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--password", help="The password (prompted for, hidden, when omitted).")
+@click.option("--name", help="Display name (defaults to the part before @).")
+@with_appcontext
+def create_admin_command(email: str, password: str | None, name: str | None):
+    """Create a site administrator, or promote an existing account."""
+    from eventsys.auth.services import create_admin
+    from eventsys.errors import ValidationError
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user, created = create_admin(email, password, name)
+    except ValidationError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"{'Created' if created else 'Promoted'} admin {user.email}")
+
+
+@click.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running, delivering every --interval seconds.")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between runs with --loop.")
+@click.option("--limit", default=200, show_default=True, help="Messages per run.")
+@with_appcontext
+def send_mail_command(loop: bool, interval: float, limit: int):
+    """Deliver queued mail (SMTP, or .eml files in development without EVENTSYS_MAIL_URL)."""
+    from eventsys.extensions import db
+    from eventsys.mail import deliver_due
+
+    while True:
+        report = deliver_due(limit=limit)
+        db.session.remove()
+        if report.sent or report.failed or not loop:
+            click.echo(f"sent {report.sent}, failed {report.failed}")
+        if not loop:
+            sys.exit(1 if report.failed and not report.sent else 0)
+        time.sleep(interval)
+
+
+@click.command("demo")
+@click.option("--password", default=None, help="Password for every demo account.")
+@with_appcontext
+def demo_command(password: str | None):
+    """Load demo accounts and data (safe to run again: nothing is duplicated)."""
+    from eventsys import demo
+
+    explicit = password is not None
+    password = password or demo.DEFAULT_PASSWORD
+    summary = demo.load_demo(password, reset_passwords=explicit)
+    for line in summary:
+        click.echo(line)
+    click.echo(f"Demo accounts use the password: {password}")
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_admin_command, send_mail_command, demo_command):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from eventsys import create_app
+    return create_app()
+
+
+def main() -> None:
+    cli = FlaskGroup(create_app=_create_app, help="eventsys: the Flask CLI with the app preloaded.")
+    try:
+        cli.main()
+    except ConfigError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)

@@ -1,0 +1,250 @@
+"""Mail outbox.
+
+Services call :func:`queue_mail` inside their own transaction, so a message exists if and
+only if the change that caused it was committed. ``eventsys send-mail`` delivers queued
+messages over SMTP (or, in development without ``EVENTSYS_MAIL_URL``, writes ``.eml``
+files). A failed send stays queued with its error and is retried with exponential backoff.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid, formatdate
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app, render_template
+from jinja2 import TemplateNotFound
+from sqlalchemy import String, Text, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventsys.extensions import db
+from eventsys.timeutil import utcnow
+
+QUEUED, SENT = "queued", "sent"
+LEASE = timedelta(minutes=5)
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_addr: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text, default=None)
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+def queue_mail(to: str, subject, template: str, **context) -> OutboxMessage:
+    """Render ``emails/<template>.txt`` (and ``.html`` if present) and add the message to
+    the current transaction. The caller commits."""
+    context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
+    text = render_template(f"emails/{template}.txt", **context)
+    try:
+        html = render_template(f"emails/{template}.html", **context)
+    except TemplateNotFound:
+        html = None
+    message = OutboxMessage(to_addr=to, subject=str(subject), body_text=text, body_html=html)
+    db.session.add(message)
+    return message
+
+
+# --- transports -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    use_ssl: bool
+    starttls: bool
+    timeout: float
+
+
+def parse_mail_url(url: str) -> SmtpSettings:
+    """``smtp://user:pass@host:587?starttls=1`` or ``smtps://host:465``."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ValueError(f"EVENTSYS_MAIL_URL must look like smtp://user:pass@host:587?starttls=1, not {url!r}")
+    query = parse_qs(parts.query)
+    flag = lambda name: query.get(name, ["0"])[0].lower() in {"1", "true", "yes", "on"}  # noqa: E731
+    use_ssl = parts.scheme == "smtps"
+    return SmtpSettings(
+        host=parts.hostname, port=parts.port or (465 if use_ssl else 25),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        use_ssl=use_ssl, starttls=flag("starttls"),
+        timeout=float(query.get("timeout", ["20"])[0]),
+    )
+
+
+class SmtpTransport:
+    """One SMTP connection for a batch of messages."""
+
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+        self.client: smtplib.SMTP | None = None
+
+    def __enter__(self):
+        s = self.settings
+        context = ssl.create_default_context()
+        if s.use_ssl:
+            self.client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+        else:
+            self.client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            if s.starttls:
+                self.client.starttls(context=context)
+        if s.username:
+            self.client.login(s.username, s.password or "")
+        return self
+
+    def send(self, message: EmailMessage) -> None:
+        self.client.send_message(message)
+
+    def __exit__(self, *exc):
+        if self.client is not None:
+            try:
+                self.client.quit()
+            except (smtplib.SMTPException, OSError):
+                self.client.close()
+
+
+class FileTransport:
+    """Development: each message becomes an ``.eml`` file under the instance folder."""
+
+    def __init__(self, directory: str):
+        self.directory = Path(directory)
+
+    def __enter__(self):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def send(self, message: EmailMessage) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        (self.directory / f"{stamp}-{message['X-Eventsys-Outbox-Id']}.eml").write_bytes(bytes(message))
+
+    def __exit__(self, *exc):
+        return None
+
+
+def transport_from_config(config):
+    if config.get("MAIL_URL"):
+        return SmtpTransport(parse_mail_url(config["MAIL_URL"]))
+    return FileTransport(config["MAIL_FILE_DIR"])
+
+
+# --- delivery ---------------------------------------------------------------------------
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+
+
+def build_email(msg: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = msg.to_addr
+    email["Subject"] = msg.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain="eventsys.local")
+    email["X-Eventsys-Outbox-Id"] = str(msg.id)
+    email.set_content(msg.body_text)
+    if msg.body_html:
+        email.add_alternative(msg.body_html, subtype="html")
+    return email
+
+
+def backoff(attempts: int, cap_seconds: int) -> timedelta:
+    """1 min, 2, 4, 8 … capped: a message is never dropped, only retried less often."""
+    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), cap_seconds))
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take a lease on one message so that two senders never deliver it twice."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == QUEUED,
+               or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
+        .values(locked_until=now + LEASE)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def deliver_due(limit: int = 200, now: datetime | None = None) -> DeliveryReport:
+    """Send every queued message whose time has come; record each outcome."""
+    now = now or utcnow()
+    config = current_app.config
+    ids = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    ).all()
+    report = DeliveryReport()
+    if not ids:
+        return report
+    claimed = [i for i in ids if _claim(i, now)]
+    try:
+        transport = transport_from_config(config).__enter__()
+    except (OSError, smtplib.SMTPException, ValueError) as exc:
+        for message_id in claimed:
+            _record_failure(message_id, f"connection failed: {exc}", now)
+        report.failed = len(claimed)
+        return report
+    try:
+        for message_id in claimed:
+            msg = db.session.get(OutboxMessage, message_id)
+            try:
+                transport.send(build_email(msg, config["MAIL_FROM"]))
+            except (OSError, smtplib.SMTPException) as exc:
+                _record_failure(message_id, str(exc) or exc.__class__.__name__, now)
+                report.failed += 1
+                continue
+            msg.status, msg.sent_at, msg.locked_until, msg.last_error = SENT, utcnow(), None, None
+            msg.attempts += 1
+            db.session.commit()
+            report.sent += 1
+    finally:
+        transport.__exit__(None, None, None)
+    return report
+
+
+def _record_failure(message_id: int, error: str, now: datetime) -> None:
+    msg = db.session.get(OutboxMessage, message_id)
+    msg.attempts += 1
+    msg.last_error = error[:2000]
+    msg.locked_until = None
+    msg.next_attempt_at = now + backoff(msg.attempts, current_app.config["MAIL_MAX_BACKOFF_SECONDS"])
+    db.session.commit()
+
+
+def retry_now(message: OutboxMessage) -> None:
+    """Admin action: make a queued message due immediately."""
+    message.next_attempt_at = utcnow()
+    db.session.commit()
+
+
+def outbox_counts() -> dict[str, int]:
+    from sqlalchemy import func
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    return {status: count for status, count in rows}
+
+
+def outbox_page(status: str, page: int, per_page: int):
+    """One page of the outbox, newest first, optionally only ``queued`` or ``sent``."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in (QUEUED, SENT):
+        query = query.where(OutboxMessage.status == status)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
