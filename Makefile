@@ -38,13 +38,17 @@ test: install-test
 		echo "EVENTSYS_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
 	fi
 
+# pytest exits 5 when it collected no tests: a suite that tests nothing is a failure here.
+PYTEST = $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
 test-sqlite: install-test
 	@echo "== test suite on SQLite =="
-	EVENTSYS_TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@EVENTSYS_TEST_DATABASE_URL= $(PYTEST)
 
 test-postgres: install-test
 	@echo "== test suite on PostgreSQL =="
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(PYTEST)
 
 bench: install-test
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

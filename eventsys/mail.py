@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -16,7 +17,7 @@ from email.utils import make_msgid, formatdate
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from jinja2 import TemplateNotFound
 from sqlalchemy import String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -49,14 +50,24 @@ def queue_mail(to: str, subject, template: str, **context) -> OutboxMessage:
     """Render ``emails/<template>.txt`` (and ``.html`` if present) and add the message to
     the current transaction. The caller commits."""
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
-    text = render_template(f"emails/{template}.txt", **context)
-    try:
-        html = render_template(f"emails/{template}.html", **context)
-    except TemplateNotFound:
-        html = None
+    with _url_context():
+        text = render_template(f"emails/{template}.txt", **context)
+        try:
+            html = render_template(f"emails/{template}.html", **context)
+        except TemplateNotFound:
+            html = None
     message = OutboxMessage(to_addr=to, subject=str(subject), body_text=text, body_html=html)
     db.session.add(message)
     return message
+
+
+def _url_context():
+    """Templates call ``url_for``, which needs a request; services, the CLI and jobs run
+    without one, so build URLs as if requested at ``BASE_URL``'s origin."""
+    if has_request_context():
+        return nullcontext()
+    origin = urlsplit(current_app.config["BASE_URL"])
+    return current_app.test_request_context(base_url=f"{origin.scheme}://{origin.netloc}")
 
 
 # --- transports -------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     mail.queue_mail(user.email, _l("Reset your eventsys password"), "password_reset",
-                    user=user, token=make_reset_token(user),
+                    locale=user.locale or None, user=user, token=make_reset_token(user),
                     max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
     db.session.commit()
 

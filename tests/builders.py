@@ -1,0 +1,36 @@
+"""Small builders for tests: users, and a login helper that goes through the real form."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from eventsys.auth import passwords
+from eventsys.auth.models import User
+from eventsys.extensions import db
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    def build(email: str | None = None, password: str = PASSWORD, **fields) -> User:
+        n = next(_counter)
+        fields.setdefault("name", f"User {n}")
+        user = User(email=email or f"user{n}@example.org",
+                    password_hash=passwords.hash_password(password), **fields)
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return build
+
+
+@pytest.fixture
+def login():
+    def do(client, user, password: str = PASSWORD, remember: bool = False):
+        response = client.post("/auth/login", data={"email": user.email, "password": password,
+                                                     "remember": "y" if remember else ""})
+        assert response.status_code == 302, response.data[:500]
+        return response
+    return do

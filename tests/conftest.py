@@ -1,0 +1,181 @@
+"""Shared fixtures: an app per test on a fresh database (SQLite file, or PostgreSQL when
+EVENTSYS_TEST_DATABASE_URL is set), a real local SMTP server, builders and a login helper."""
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from config import normalise_database_url
+from eventsys import create_app
+from eventsys.extensions import db
+
+from tests.builders import login, make_user  # noqa: F401  (fixtures)
+
+PG_URL = normalise_database_url(os.environ.get("EVENTSYS_TEST_DATABASE_URL") or None)
+
+
+def is_postgres() -> bool:
+    return bool(PG_URL)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if PG_URL:
+        return PG_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "eventsys-test.db")
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Create the schema once per run; each test then starts from empty tables."""
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        if PG_URL:
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+    yield database_url
+
+
+# --- a real SMTP server --------------------------------------------------------------
+
+@dataclass
+class Mailbox:
+    messages: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    fail_next: int = 0  # answer the next N messages with a temporary error
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            if self.fail_next:
+                self.fail_next -= 1
+                return "451 4.3.0 Try again later"
+            msg = message_from_bytes(envelope.content, policy=policy.default)
+            self.messages.append(msg)
+        return "250 OK"
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+            self.fail_next = 0
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+    @staticmethod
+    def body(msg) -> str:
+        return msg.get_body(preferencelist=("plain",)).get_content()
+
+    def links(self, msg) -> list[str]:
+        return re.findall(r"https?://\S+", self.body(msg))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    smtp_server[1].clear()
+    return smtp_server[1]
+
+
+# --- the app ----------------------------------------------------------------------------
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Without this, requests reuse the test's outer app context, so ``g`` (Flask-Login's
+    cached user, Babel's locale) and the database session leak from one request to the
+    next and hide bugs such as a replayed cookie still being accepted."""
+
+    def open(self, *args, **kwargs):
+        def run():
+            _cv_app.set(None)
+            return FlaskClient.open(self, *args, **kwargs)
+        return contextvars.copy_context().run(run)
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if PG_URL:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def make_app(_schema, smtp_server, tmp_path):
+    """Build an app on the test database; keyword arguments override configuration."""
+    apps = []
+
+    def factory(**overrides):
+        settings = {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _schema,
+                    "MAIL_URL": f"smtp://127.0.0.1:{smtp_server[0].port}",
+                    "MAIL_FILE_DIR": str(tmp_path / "outbox"), "WTF_CSRF_ENABLED": False}
+        settings.update(overrides)
+        app = create_app(settings)
+        app.test_client_class = IsolatedClient
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+    if apps:
+        with apps[0].app_context():
+            _empty_tables()
+            for app in apps:
+                with app.app_context():
+                    db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def other_client(app):
+    return app.test_client()
+
+
+def pytest_report_header(config):
+    return f"eventsys test database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (file per run)'}"
