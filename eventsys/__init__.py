@@ -46,7 +46,7 @@ def create_app(config=None) -> Flask:
     if app.config["ENV_NAME"] == "production":
         config_module.check_production(app.config)
 
-    from eventsys import errors, security, i18n, cli, models  # noqa: F401
+    from eventsys import errors, security, i18n, cli, models, database  # noqa: F401
     from eventsys.extensions import db, migrate, login_manager, csrf, bootstrap, limiter
 
     db.init_app(app)
@@ -87,10 +87,13 @@ def _register_blueprints(app: Flask) -> None:
     from eventsys.main.views import bp as main_bp
     from eventsys.auth.views import bp as auth_bp
     from eventsys.admin.views import bp as admin_bp
+    from eventsys.events.views import bp as events_bp
+    from eventsys.series.views import bp as series_bp
+    from eventsys.agenda.views import bp as agenda_bp
+    from eventsys.speakers.views import bp as speakers_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
+    for blueprint in (main_bp, auth_bp, admin_bp, events_bp, series_bp, agenda_bp, speakers_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -101,3 +104,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.template_globals())
     app.jinja_env.globals["current_locale_code"] = lambda: str(get_locale() or "en")
     app.jinja_env.add_extension("jinja2.ext.do")
+    from eventsys import formatting
+    from eventsys.markdown import render_markdown
+    app.jinja_env.filters["markdown"] = render_markdown
+    formatting.init_app(app)

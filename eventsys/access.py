@@ -36,3 +36,40 @@ def admin_required(view):
             abort(403)
         return view(*args, **kwargs)
     return _mark(_flask_login_required(wrapped), ADMIN)
+
+
+def event_organiser(predicate=permissions.can_view_dashboard):
+    """Management pages of one event, named by the URL's ``slug``.
+
+    Anonymous visitors are sent to log in; people without a role on a draft event get
+    404 (its existence is not revealed); people without the right for this page get 403.
+    The view receives the loaded ``event`` instead of ``slug``.
+    """
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, slug: str, **kwargs):
+            from eventsys.events.services import get_event_by_slug
+
+            event = get_event_by_slug(slug)
+            if event is None or not permissions.can_see_event(current_user, event):
+                abort(404)
+            if not predicate(current_user, event):
+                abort(403)
+            return view(*args, event=event, **kwargs)
+        return _mark(_flask_login_required(wrapped), ORGANISER)
+    return decorator
+
+
+def series_owner(view):
+    """Management pages of a series: its owner (and site admins); others get 403."""
+    @wraps(view)
+    def wrapped(*args, slug: str, **kwargs):
+        from eventsys.series.services import get_series_by_slug
+
+        series = get_series_by_slug(slug)
+        if series is None:
+            abort(404)
+        if not permissions.can_manage_series(current_user, series):
+            abort(403)
+        return view(*args, series=series, **kwargs)
+    return _mark(_flask_login_required(wrapped), ORGANISER)

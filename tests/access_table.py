@@ -1,8 +1,11 @@
 """The one access table: every endpoint of the app, who may use it, and a request that
-exercises it. ``{name}`` placeholders are filled from the ``access_world`` fixture.
+exercises it. ``{name}`` placeholders are filled from ``tests/world.py``:
+event (a published event owned by "organiser"), draft_event (a draft owned by
+"other_organiser"), series (owned by "organiser"), room_id, slot_id, speaker_id, role_id
+(a pending co-organiser role on event), message_id, reset_token, invitation_token.
 
 Levels: public (anyone), logged-in (any account), event-organiser (a role on *that*
-event), admin (site administrators).
+event, or the owner of *that* series), admin (site administrators).
 """
 from eventsys.access import ADMIN, LOGGED_IN, ORGANISER, PUBLIC
 
@@ -21,6 +24,12 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     "auth.change_password": (LOGGED_IN, "GET", "/auth/password"),
     "admin.outbox": (ADMIN, "GET", "/admin/outbox"),
     "admin.outbox_retry": (ADMIN, "POST", "/admin/outbox/{message_id}/retry"),
+    # --- events (events/) ---
+    # --- end events ---
+    # --- series (series/) ---
+    # --- end series ---
+    # --- agenda (agenda/) ---
+    # --- end agenda ---
+    # --- speakers (speakers/) ---
+    # --- end speakers ---
 }
-
-UNUSED = ORGANISER  # event-organiser routes arrive with the events feature

@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from eventsys.auth.models import STAKEHOLDER_CATEGORIES
+from eventsys.forms import apply_domain_error  # noqa: F401  (re-exported)
 from eventsys.reference import country_choices, sorted_timezones
 
 STAKEHOLDER_LABELS = {
@@ -18,15 +19,6 @@ STAKEHOLDER_LABELS = {
     "other": _l("Other"),
 }
 LANGUAGE_LABELS = {"en": "English", "es": "Español"}
-
-
-def apply_domain_error(form: FlaskForm, error) -> None:
-    """Show a service's error at its field (or at the top of the form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 class ProfileFieldsMixin:

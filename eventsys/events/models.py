@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsys.extensions import db
+from eventsys.timeutil import utcnow
+
+FORMATS = ("in_person", "online", "hybrid")
+STATUSES = ("draft", "published", "cancelled")
+ROLES = ("owner", "organiser", "rapporteur", "checkin")
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    timezone: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(16), default="hybrid")
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    venue_city: Mapped[str] = mapped_column(String(100), default="")
+    venue_country: Mapped[str] = mapped_column(String(2), default="")
+    # Never shown publicly: only to confirmed online participants (registration issue).
+    online_link: Mapped[str] = mapped_column(String(500), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    series = relationship("Series", back_populates="events")
+    roles = relationship("EventRole", back_populates="event", cascade="all, delete-orphan",
+                         passive_deletes=True)
+    rooms = relationship("Room", back_populates="event", cascade="all, delete-orphan",
+                         passive_deletes=True, order_by="Room.position, Room.id")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in ("published", "cancelled")
+
+    @property
+    def offers_in_person(self) -> bool:
+        return self.format in ("in_person", "hybrid")
+
+    @property
+    def offers_online(self) -> bool:
+        return self.format in ("online", "hybrid")
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class EventRole(db.Model):
+    """A person's role on an event. Granted by email: ``user_id`` is filled in as soon as
+    an account with that address exists (at once, or when they sign up)."""
+    __tablename__ = "event_role"
+    __table_args__ = (UniqueConstraint("event_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event = relationship("Event", back_populates="roles")
+    user = relationship("User")
+
+
+class Room(db.Model):
+    __tablename__ = "room"
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[int | None] = mapped_column(default=None)
+    position: Mapped[int] = mapped_column(default=0)
+
+    event = relationship("Event", back_populates="rooms")
