@@ -31,9 +31,10 @@ def build_access_world(make_user) -> dict:
                   end_date=date(2030, 6, 1), timezone="Europe/Berlin", status="draft")
     db.session.add_all([series, event, other])
     db.session.flush()
+    pending_role = EventRole(event_id=event.id, user_id=None, email="co-organiser@example.org", role="organiser")
     db.session.add_all([
         EventRole(event_id=event.id, user_id=users["organiser"].id, email=users["organiser"].email, role="owner"),
-        EventRole(event_id=event.id, user_id=None, email="co-organiser@example.org", role="organiser"),
+        pending_role,
         EventRole(event_id=other.id, user_id=users["other_organiser"].id, email=users["other_organiser"].email,
                   role="owner"),
     ])
@@ -56,7 +57,7 @@ def build_access_world(make_user) -> dict:
         "room_id": room.id,
         "slot_id": slot.id,
         "speaker_id": speaker.id,
-        "role_id": event.roles[1].id,
+        "role_id": pending_role.id,
     }
     world.update(_speaker_world(speaker))
     return world
