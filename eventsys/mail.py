@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -17,7 +16,8 @@ from email.utils import make_msgid, formatdate
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, render_template
+from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 from sqlalchemy import String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -46,28 +46,28 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-def queue_mail(to: str, subject, template: str, **context) -> OutboxMessage:
-    """Render ``emails/<template>.txt`` (and ``.html`` if present) and add the message to
-    the current transaction. The caller commits."""
+def queue_mail(to: str, subject, template: str, locale: str | None = None, **context) -> OutboxMessage:
+    """Render ``emails/<template>.txt`` (and ``.html`` if present) in the recipient's
+    ``locale`` and add the message to the current transaction. The caller commits.
+    Templates build links with ``url_for(..., _external=True)``: they point at BASE_URL."""
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
-    with _url_context():
+    with _url_context(), force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = str(subject)
         text = render_template(f"emails/{template}.txt", **context)
         try:
             html = render_template(f"emails/{template}.html", **context)
         except TemplateNotFound:
             html = None
-    message = OutboxMessage(to_addr=to, subject=str(subject), body_text=text, body_html=html)
+    message = OutboxMessage(to_addr=to, subject=subject, body_text=text, body_html=html)
     db.session.add(message)
     return message
 
 
 def _url_context():
-    """Templates call ``url_for``, which needs a request; services, the CLI and jobs run
-    without one, so build URLs as if requested at ``BASE_URL``'s origin."""
-    if has_request_context():
-        return nullcontext()
-    origin = urlsplit(current_app.config["BASE_URL"])
-    return current_app.test_request_context(base_url=f"{origin.scheme}://{origin.netloc}")
+    """Links in mail come from ``BASE_URL``, never from the current request: its Host
+    header is the sender's to choose (reset-link poisoning), and services, the CLI and
+    jobs have no request at all."""
+    return current_app.test_request_context(base_url=current_app.config["BASE_URL"].rstrip("/") + "/")
 
 
 # --- transports -------------------------------------------------------------------------

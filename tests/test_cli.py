@@ -1,0 +1,198 @@
+"""The ``eventsys`` commands: create-admin, demo, send-mail."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from eventsys import mail
+from eventsys.auth import passwords
+from eventsys.auth.models import User
+from eventsys.demo import DEFAULT_PASSWORD
+from eventsys.extensions import db
+from eventsys.mail import OutboxMessage
+from tests.builders import PASSWORD
+
+STRONG = "a strong admin passphrase"
+
+
+@pytest.fixture
+def run(app):
+    runner = app.test_cli_runner()
+
+    def invoke(*args, input=None):
+        result = runner.invoke(args=list(args), input=input)
+        db.session.expire_all()  # the command committed in its own right
+        return result
+    return invoke
+
+
+def users() -> list[User]:
+    db.session.expire_all()
+    return db.session.scalars(select(User).order_by(User.email)).all()
+
+
+def can_log_in(client, email: str, password: str) -> bool:
+    response = client.post("/auth/login", data={"email": email, "password": password})
+    return response.status_code == 302
+
+
+# --- create-admin -----------------------------------------------------------------------
+
+def test_create_admin_with_password_creates_admin(run, client):
+    result = run("create-admin", "Root@Example.org", "--password", STRONG)
+    assert result.exit_code == 0, result.output
+    assert result.output == "Created admin root@example.org\n"
+    [user] = users()
+    assert (user.email, user.name, user.is_admin) == ("root@example.org", "root", True)
+    assert can_log_in(client, "root@example.org", STRONG)
+
+
+def test_create_admin_with_name_option_sets_name(run):
+    result = run("create-admin", "root@example.org", "--password", STRONG, "--name", "Rita Root")
+    assert result.exit_code == 0, result.output
+    assert users()[0].name == "Rita Root"
+
+
+def test_create_admin_second_run_promotes_without_duplicating(run):
+    run("create-admin", "root@example.org", "--password", STRONG)
+    result = run("create-admin", "ROOT@example.org", "--password", "another admin passphrase")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Promoted admin root@example.org\n"
+    [user] = users()
+    assert user.is_admin is True
+    assert passwords.verify_password(user.password_hash, "another admin passphrase")
+
+
+def test_create_admin_existing_user_is_promoted(run, make_user):
+    make_user(email="bo@example.org", name="Bo Berg")
+    result = run("create-admin", "bo@example.org", "--password", STRONG)
+    assert result.exit_code == 0, result.output
+    assert result.output == "Promoted admin bo@example.org\n"
+    [user] = users()
+    assert (user.email, user.name, user.is_admin) == ("bo@example.org", "Bo Berg", True)
+
+
+def test_create_admin_without_password_prompts_twice(run, client):
+    result = run("create-admin", "root@example.org", input=f"{STRONG}\n{STRONG}\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Password") == 1 and "Repeat for confirmation" in result.output
+    assert STRONG not in result.output  # the prompt hides what is typed
+    assert result.output.endswith("Created admin root@example.org\n")
+    assert can_log_in(client, "root@example.org", STRONG)
+
+
+def test_create_admin_prompt_mismatch_creates_nothing(run):
+    result = run("create-admin", "root@example.org", input=f"{STRONG}\nsomething else\n")
+    assert result.exit_code != 0
+    assert "do not match" in result.output
+    assert users() == []
+
+
+def test_create_admin_weak_password_fails_with_clear_message(run):
+    result = run("create-admin", "root@example.org", "--password", "short")
+    assert result.exit_code == 1
+    assert result.output == "Error: Use at least 10 characters.\n"
+    assert users() == []
+
+
+def test_create_admin_bad_email_fails_with_clear_message(run):
+    result = run("create-admin", "not-an-email", "--password", STRONG)
+    assert result.exit_code == 1
+    assert result.output == "Error: Enter a valid email address.\n"
+    assert users() == []
+
+
+# --- demo -------------------------------------------------------------------------------
+
+def test_demo_twice_creates_the_accounts_once(run, client):
+    first = run("demo")
+    assert first.exit_code == 0, first.output
+    assert "created admin@example.org" in first.output
+    assert "created organiser@example.org" in first.output
+    assert first.output.rstrip().endswith(f"Demo accounts use the password: {DEFAULT_PASSWORD}")
+
+    second = run("demo")
+    assert second.exit_code == 0, second.output
+    assert "created" not in second.output
+    assert "exists  admin@example.org" in second.output
+    assert f"Demo accounts use the password: {DEFAULT_PASSWORD}" in second.output
+
+    accounts = {u.email: u.is_admin for u in users()}
+    assert accounts == {"admin@example.org": True, "organiser@example.org": False}
+    assert can_log_in(client, "admin@example.org", DEFAULT_PASSWORD)
+
+
+def test_demo_with_password_lets_new_accounts_log_in_with_it(run, client):
+    result = run("demo", "--password", "other-password-123")
+    assert result.exit_code == 0, result.output
+    assert "Demo accounts use the password: other-password-123" in result.output
+    assert can_log_in(client, "admin@example.org", "other-password-123")
+    assert can_log_in(client, "organiser@example.org", "other-password-123")
+
+
+def test_demo_with_password_resets_existing_accounts(run, client):
+    run("demo")
+    result = run("demo", "--password", "other-password-123")
+    assert result.exit_code == 0, result.output
+    assert can_log_in(client, "organiser@example.org", "other-password-123")
+    assert not can_log_in(client, "organiser@example.org", DEFAULT_PASSWORD)
+    assert len(users()) == 2
+
+
+def test_demo_without_password_keeps_changed_passwords(run, client):
+    run("demo")
+    organiser = db.session.scalar(select(User).where(User.email == "organiser@example.org"))
+    organiser.password_hash = passwords.hash_password(PASSWORD)
+    db.session.commit()
+    run("demo")
+    assert can_log_in(client, "organiser@example.org", PASSWORD)
+
+
+# --- send-mail --------------------------------------------------------------------------
+
+def queue(to: str) -> None:
+    mail.queue_mail(to, "Hello", "password_reset", user=type("U", (), {"name": "Bo"})(),
+                    token="tok", max_age_minutes=60)
+    db.session.commit()
+
+
+def test_send_mail_delivers_queued_messages(run, mailbox):
+    queue("a@example.org")
+    queue("b@example.org")
+    result = run("send-mail")
+    assert result.exit_code == 0, result.output
+    assert result.output == "sent 2, failed 0\n"
+    assert sorted(m["To"] for m in mailbox.messages) == ["a@example.org", "b@example.org"]
+    assert [m.status for m in db.session.scalars(select(OutboxMessage))] == ["sent", "sent"]
+
+
+def test_send_mail_with_nothing_queued_reports_zero(run, mailbox):
+    result = run("send-mail")
+    assert (result.exit_code, result.output) == (0, "sent 0, failed 0\n")
+
+
+def test_send_mail_all_failed_exits_non_zero(run, mailbox):
+    queue("a@example.org")
+    mailbox.fail_next = 1
+    result = run("send-mail")
+    assert result.exit_code == 1
+    assert result.output == "sent 0, failed 1\n"
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert (message.status, message.attempts) == ("queued", 1)
+
+
+def test_send_mail_partly_failed_reports_both(run, mailbox):
+    queue("a@example.org")
+    queue("b@example.org")
+    mailbox.fail_next = 1
+    result = run("send-mail")
+    assert result.exit_code == 0
+    assert result.output == "sent 1, failed 1\n"
+
+
+def test_send_mail_limit_option(run, mailbox):
+    for n in range(3):
+        queue(f"p{n}@example.org")
+    result = run("send-mail", "--limit", "2")
+    assert result.output == "sent 2, failed 0\n"
+    assert len(mailbox.messages) == 2
