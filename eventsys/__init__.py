@@ -91,8 +91,10 @@ def _register_blueprints(app: Flask) -> None:
     from eventsys.series.views import bp as series_bp
     from eventsys.agenda.views import bp as agenda_bp
     from eventsys.speakers.views import bp as speakers_bp
+    from eventsys.registration.views import bp as registration_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, events_bp, series_bp, agenda_bp, speakers_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, events_bp, series_bp, agenda_bp, speakers_bp,
+                      registration_bp):
         app.register_blueprint(blueprint)
 
 

@@ -5,3 +5,5 @@ from eventsys.series.models import Series  # noqa: F401
 from eventsys.events.models import Event, EventRole, Room  # noqa: F401
 from eventsys.speakers.models import Speaker  # noqa: F401
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker  # noqa: F401
+from eventsys.registration.models import (Registration, RegistrationAnswer,  # noqa: F401
+                                          RegistrationQuestion, RegistrationSettings)

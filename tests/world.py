@@ -60,7 +60,20 @@ def build_access_world(make_user) -> dict:
         "role_id": pending_role.id,
     }
     world.update(_speaker_world(speaker))
+    world.update(_participant_registration_world(event, users))
     return world
+
+
+def _participant_registration_world(event, users) -> dict:
+    """Registration open on ``event`` with seats, and "participant" registered in person."""
+    from eventsys.registration.models import CONFIRMED, Registration, RegistrationSettings
+    settings = RegistrationSettings(event_id=event.id, is_open=True, in_person_capacity=50,
+                                    online_capacity=None, in_person_taken=1)
+    registration = Registration(event_id=event.id, user_id=users["participant"].id, mode="in_person",
+                                status=CONFIRMED, consent_privacy_version="1")
+    db.session.add_all([settings, registration])
+    db.session.commit()
+    return {"participant_registration_id": registration.id}
 
 
 def _speaker_world(speaker) -> dict:

@@ -1,0 +1,270 @@
+"""Registration: register, cancel, waitlist promotion.
+
+Rules: only published events whose registration is open accept registrations, only in
+the modes the event offers, with consent to the privacy notice; a seat is taken
+atomically (see seats.py) or the person joins the waitlist; a double click or a
+resubmitted form never creates a second registration (unique event+user, and an
+existing active registration is returned as it is).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from eventsys import mail
+from eventsys.errors import Conflict, PermissionDenied, ValidationError
+from eventsys.events.models import Event
+from eventsys.extensions import db
+from eventsys.registration import seats
+from eventsys.registration.answers import validate_answers
+from eventsys.registration.models import (CANCELLED, CONFIRMED, MODES, PENDING, REJECTED, SEATED,
+                                          WAITLISTED, Registration, RegistrationAnswer,
+                                          RegistrationQuestion, RegistrationSettings)
+from eventsys.timeutil import utcnow
+
+ACTIVE = (PENDING, CONFIRMED, WAITLISTED)
+
+
+def get_settings(event: Event) -> RegistrationSettings:
+    """The event's settings, created (closed, no in-person seats) on first use."""
+    settings = db.session.scalar(select(RegistrationSettings).where(RegistrationSettings.event_id == event.id))
+    if settings is None:
+        settings = RegistrationSettings(event_id=event.id)
+        db.session.add(settings)
+        try:
+            db.session.commit()
+        except IntegrityError:  # created concurrently by another request
+            db.session.rollback()
+            settings = db.session.scalar(
+                select(RegistrationSettings).where(RegistrationSettings.event_id == event.id))
+    return settings
+
+
+def registration_state(event: Event, settings: RegistrationSettings, now: datetime | None = None) -> str:
+    """One of: open, not_published, cancelled, not_open_yet, closed."""
+    now = now or utcnow()
+    if event.status == "cancelled":
+        return "cancelled"
+    if event.status != "published":
+        return "not_published"
+    if not settings.is_open:
+        return "closed"
+    if settings.opens_at and now < settings.opens_at:
+        return "not_open_yet"
+    if settings.closes_at and now >= settings.closes_at:
+        return "closed"
+    return "open"
+
+
+STATE_MESSAGES = {
+    "cancelled": _l("This event has been cancelled: registration is closed."),
+    "not_published": _l("This event is not published yet."),
+    "not_open_yet": _l("Registration has not opened yet."),
+    "closed": _l("Registration is closed."),
+}
+
+
+def offered_modes(event: Event, settings: RegistrationSettings) -> list[str]:
+    modes = []
+    if event.offers_in_person and settings.in_person_capacity != 0:
+        modes.append("in_person")
+    if event.offers_online and settings.online_capacity != 0:
+        modes.append("online")
+    return modes
+
+
+def get_registration(event: Event, user) -> Registration | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Registration).where(Registration.event_id == event.id,
+                                                        Registration.user_id == user.id))
+
+
+def questions_for(event: Event, mode: str | None = None) -> list[RegistrationQuestion]:
+    query = select(RegistrationQuestion).where(RegistrationQuestion.event_id == event.id)
+    if mode:
+        query = query.where(RegistrationQuestion.applies_to.in_(("all", mode)))
+    return list(db.session.scalars(query.order_by(RegistrationQuestion.position, RegistrationQuestion.id)))
+
+
+def register(event: Event, user, mode: str, answers: dict | None = None, consent_privacy: bool = False,
+             consent_public_list: bool = False, now: datetime | None = None) -> Registration:
+    """Register ``user`` for ``event`` in ``mode``.
+
+    Raises ValidationError (closed/not open/cancelled/draft event, a mode the event does
+    not offer, missing consent, a bad answer — at its field). Returns the existing
+    registration unchanged when the person is already registered (double submission).
+    """
+    now = now or utcnow()
+    settings = get_settings(event)
+    state = registration_state(event, settings, now)
+    if state != "open":
+        raise ValidationError(STATE_MESSAGES[state])
+    if mode not in offered_modes(event, settings):
+        raise ValidationError(_l("This event does not offer that way of attending."), field="mode")
+    if not consent_privacy:
+        raise ValidationError(_l("Please accept the privacy notice to register."), field="consent_privacy")
+    existing = get_registration(event, user)
+    if existing is not None and existing.status in ACTIVE:
+        return existing
+    clean = validate_answers(questions_for(event, mode), answers or {})
+    registration = existing or Registration(event_id=event.id, user_id=user.id)
+    seated = seats.take_seat(settings.id, mode)
+    _fill(registration, user, mode, settings, consent_public_list, now)
+    registration.status = (PENDING if settings.requires_approval else CONFIRMED) if seated else WAITLISTED
+    registration.confirmed_at = now if registration.status == CONFIRMED else None
+    db.session.add(registration)
+    _store_answers(registration, clean)
+    try:
+        db.session.flush()
+        _queue_status_mail(registration, event, settings)
+        db.session.commit()
+    except IntegrityError:
+        # The same person's other request won the race: its registration stands.
+        db.session.rollback()
+        winner = get_registration(event, user)
+        if winner is None:
+            raise
+        return winner
+    return registration
+
+
+def _fill(registration, user, mode, settings, consent_public_list, now):
+    registration.mode = mode
+    registration.stakeholder_category = user.stakeholder_category or ""
+    registration.country = user.country or ""
+    registration.consent_privacy_version = settings.privacy_notice_version
+    registration.consent_privacy_at = now
+    registration.consent_public_list = bool(consent_public_list)
+    registration.created_at = now
+    registration.cancelled_at = None
+    registration.checked_in_at = None
+
+
+def _store_answers(registration: Registration, clean: dict) -> None:
+    current = {a.question_id: a for a in registration.answers}
+    for question_id, value in clean.items():
+        if question_id in current:
+            current[question_id].value = value
+        else:
+            registration.answers.append(RegistrationAnswer(question_id=question_id, value=value))
+    for question_id, answer in current.items():
+        if question_id not in clean:
+            registration.answers.remove(answer)
+
+
+def cancel_registration(registration: Registration, actor, now: datetime | None = None) -> list[Registration]:
+    """Cancel (by the participant, or an organiser on their behalf). Frees the seat and
+    promotes the first in line, who is told by email. Returns the promoted registrations."""
+    from eventsys import permissions
+    event = registration.event
+    if actor is None or (actor.id != registration.user_id and not permissions.can_view_participants(actor, event)):
+        raise PermissionDenied(_l("You can only cancel your own registration."))
+    if registration.status not in ACTIVE:
+        raise Conflict(_l("This registration is already cancelled."))
+    now = now or utcnow()
+    settings = get_settings(event)
+    was_seated = registration.status in SEATED
+    if was_seated:
+        seats.release_seat(settings.id, registration.mode)
+    registration.status = CANCELLED
+    registration.cancelled_at = now
+    db.session.flush()
+    promoted = seats.promote_waitlisted(settings, registration.mode, now) if was_seated else []
+    _queue_cancel_mail(registration, event)
+    for other in promoted:
+        _queue_status_mail(other, event, settings, promoted=True)
+    db.session.commit()
+    return promoted
+
+
+def promote_after_capacity_change(event: Event, now: datetime | None = None) -> list[Registration]:
+    """After capacities were raised: fill the new seats from the waitlists, in order."""
+    now = now or utcnow()
+    settings = get_settings(event)
+    seats.lock_counter(settings.id)
+    promoted = []
+    for mode in MODES:
+        promoted += seats.promote_waitlisted(settings, mode, now)
+    for registration in promoted:
+        _queue_status_mail(registration, event, settings, promoted=True)
+    db.session.commit()
+    return promoted
+
+
+def _recipient(registration: Registration):
+    user = registration.user
+    return (user.email, user.locale or None, user) if user is not None else (None, None, None)
+
+
+def _queue_status_mail(registration, event, settings, promoted: bool = False) -> None:
+    email, locale, user = _recipient(registration)
+    if email is None:
+        return
+    subjects = {
+        CONFIRMED: _l("You are registered: %(title)s", title=event.title),
+        PENDING: _l("Registration received, awaiting approval: %(title)s", title=event.title),
+        WAITLISTED: _l("You are on the waiting list: %(title)s", title=event.title),
+    }
+    mail.queue_mail(email, subjects[registration.status], "registration_status", locale=locale,
+                    user=user, event=event, registration=registration, settings=settings,
+                    promoted=promoted, position=seats.waitlist_position(registration))
+
+
+def _queue_cancel_mail(registration, event) -> None:
+    email, locale, user = _recipient(registration)
+    if email is None:
+        return
+    mail.queue_mail(email, _l("Registration cancelled: %(title)s", title=event.title),
+                    "registration_cancelled", locale=locale, user=user, event=event,
+                    registration=registration)
+
+
+__all__ = ["register", "cancel_registration", "get_settings", "get_registration", "registration_state",
+           "offered_modes", "questions_for", "promote_after_capacity_change", "REJECTED"]
+
+
+def update_registration(registration: Registration, actor, mode: str, answers: dict | None,
+                        consent_public_list: bool, now: datetime | None = None) -> Registration:
+    """The participant edits their answers, their consent to be listed, and their way of
+    attending. A new mode needs a free seat there (taken atomically); the old seat is
+    given back and the first in line for it promoted. Raises ValidationError at the field."""
+    if actor is None or actor.id != registration.user_id:
+        raise PermissionDenied(_l("You can only change your own registration."))
+    if registration.status not in ACTIVE:
+        raise Conflict(_l("This registration is cancelled. Register again instead."))
+    now = now or utcnow()
+    event = registration.event
+    settings = get_settings(event)
+    if mode not in offered_modes(event, settings):
+        raise ValidationError(_l("This event does not offer that way of attending."), field="mode")
+    clean = validate_answers(questions_for(event, mode), answers or {})
+    promoted = []
+    if mode != registration.mode:
+        promoted = _switch_mode(registration, settings, mode, now)
+    _store_answers(registration, clean)
+    registration.consent_public_list = bool(consent_public_list)
+    for other in promoted:
+        _queue_status_mail(other, event, settings, promoted=True)
+    db.session.commit()
+    return registration
+
+
+def _switch_mode(registration: Registration, settings: RegistrationSettings, mode: str, now) -> list:
+    old_mode = registration.mode
+    if registration.status == WAITLISTED:
+        seats.lock_counter(settings.id)
+        registration.mode, registration.created_at = mode, now  # joins the end of the other line
+        return []
+    if not seats.take_seat(settings.id, mode):
+        db.session.rollback()
+        label = _l("in-person") if mode == "in_person" else _l("online")
+        raise ValidationError(_l("All %(mode)s seats are taken, so you keep your current seat.", mode=label),
+                              field="mode")
+    seats.release_seat(settings.id, old_mode)
+    registration.mode = mode
+    db.session.flush()
+    return seats.promote_waitlisted(settings, old_mode, now)

@@ -1,0 +1,137 @@
+"""Participant pages: register, see, edit and cancel one's registration."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventsys import permissions
+from eventsys.access import login_required
+from eventsys.errors import DomainError
+from eventsys.events.services import get_event_by_slug
+from eventsys.forms import ActionForm, apply_domain_error
+from eventsys.registration import seats, services
+from eventsys.registration.forms import answers_from_form, build_registration_form
+
+bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
+
+
+def _visible_event(slug: str):
+    event = get_event_by_slug(slug)
+    if event is None or not permissions.can_see_event(current_user, event):
+        abort(404)
+    return event
+
+
+def _form_for(event, settings, registration=None):
+    modes = services.offered_modes(event, settings)
+    questions = services.questions_for(event)
+    data = {}
+    if registration is not None:
+        data = {f"q_{a.question_id}": a.value for a in registration.answers}
+        data.update(mode=registration.mode, consent_public_list=registration.consent_public_list)
+    elif len(modes) == 1:
+        data["mode"] = modes[0]
+    return build_registration_form(questions, modes, data=data), questions
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@login_required
+def register(slug: str):
+    event = _visible_event(slug)
+    settings = services.get_settings(event)
+    existing = services.get_registration(event, current_user)
+    if existing is not None and existing.status in services.ACTIVE:
+        return redirect(url_for("registration.mine", slug=slug))
+    form, questions = _form_for(event, settings)
+    state = services.registration_state(event, settings)
+    if state == "open" and form.validate_on_submit():
+        try:
+            registration = services.register(event, current_user, form.mode.data, answers_from_form(form, questions),
+                                             form.consent_privacy.data, form.consent_public_list.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_status_message(registration), "success" if registration.holds_seat else "info")
+            return redirect(url_for("registration.mine", slug=slug))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("registration/register.html", event=event, settings=settings, form=form,
+                           questions=questions, state=state, state_message=services.STATE_MESSAGES.get(state)), status
+
+
+def _status_message(registration) -> str:
+    if registration.status == "confirmed":
+        return _("You are registered. A confirmation is on its way to your inbox.")
+    if registration.status == "pending":
+        return _("Thank you. The organisers will confirm your registration soon.")
+    return _("All seats are taken: you are on the waiting list, position %(n)s.",
+             n=seats.waitlist_position(registration))
+
+
+@bp.route("/registration")
+@login_required
+def mine(slug: str):
+    event = _visible_event(slug)
+    registration = services.get_registration(event, current_user)
+    if registration is None:
+        return redirect(url_for("registration.register", slug=slug))
+    settings = services.get_settings(event)
+    return render_template("registration/mine.html", event=event, registration=registration, settings=settings,
+                           position=seats.waitlist_position(registration), cancel_form=ActionForm(),
+                           questions={q.id: q for q in services.questions_for(event)},
+                           qr=_qr_for(registration))
+
+
+def _qr_for(registration):
+    if registration.status != "confirmed" or registration.mode != "in_person":
+        return None
+    try:
+        from eventsys.registration.checkin import qr_svg
+    except ImportError:
+        return None
+    return qr_svg(registration)
+
+
+@bp.route("/registration/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    event = _visible_event(slug)
+    registration = services.get_registration(event, current_user)
+    if registration is None or registration.status not in services.ACTIVE:
+        abort(404)
+    settings = services.get_settings(event)
+    form, questions = _form_for(event, settings, registration)
+    if request.method == "POST":
+        form.consent_privacy.data = True  # consent was given at registration
+    if form.validate_on_submit():
+        try:
+            services.update_registration(registration, current_user, form.mode.data,
+                                         answers_from_form(form, questions), form.consent_public_list.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("Your registration is updated."), "success")
+            return redirect(url_for("registration.mine", slug=slug))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("registration/edit.html", event=event, form=form, questions=questions,
+                           registration=registration), status
+
+
+@bp.route("/registration/cancel", methods=["POST"])
+@login_required
+def cancel(slug: str):
+    event = _visible_event(slug)
+    registration = services.get_registration(event, current_user)
+    if registration is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            services.cancel_registration(registration, current_user)
+        except DomainError as error:
+            flash(str(error.message), "warning")
+        else:
+            flash(_("Your registration is cancelled."), "info")
+    return redirect(url_for("registration.mine", slug=slug))
+
+
+from eventsys.registration import manage  # noqa: E402,F401  (organiser routes on this blueprint)
