@@ -30,6 +30,12 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     # --- end series ---
     # --- agenda (agenda/) ---
     # --- end agenda ---
+    # --- registration participant (registration/views.py) ---
+    "registration.register": (LOGGED_IN, "GET", "/events/{event}/register"),
+    "registration.mine": (LOGGED_IN, "GET", "/events/{event}/registration"),
+    "registration.edit": (LOGGED_IN, "GET", "/events/{event}/registration/edit"),
+    "registration.cancel": (LOGGED_IN, "POST", "/events/{event}/registration/cancel"),
+    # --- end registration participant ---
     # --- speakers (speakers/) ---
     # --- end speakers ---
 }
