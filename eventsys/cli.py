@@ -52,14 +52,26 @@ def send_mail_command(loop: bool, interval: float, limit: int):
 
 @click.command("demo")
 @click.option("--password", default=None, help="Password for every demo account.")
+@click.option("--slots", type=click.IntRange(min=1), default=None,
+              help="Generate the demo event at this size instead (for benchmarks).")
+@click.option("--rooms", type=click.IntRange(min=1), default=None, help="Rooms, with --slots (default 10).")
+@click.option("--days", type=click.IntRange(min=1), default=None, help="Days, with --slots (default 3).")
+@click.option("--speakers", type=click.IntRange(min=1), default=None,
+              help="Speakers, with --slots (default 250 from 100 slots, else 12).")
 @with_appcontext
-def demo_command(password: str | None):
-    """Load demo accounts and data (safe to run again: nothing is duplicated)."""
+def demo_command(password: str | None, slots: int | None, rooms: int | None, days: int | None,
+                 speakers: int | None):
+    """Load the demo accounts, series and event (safe to run again: nothing is duplicated,
+    an existing demo event is left as it is)."""
     from eventsys import demo
 
     explicit = password is not None
     password = password or demo.DEFAULT_PASSWORD
-    summary = demo.load_demo(password, reset_passwords=explicit)
+    try:
+        summary = demo.load_demo(password, reset_passwords=explicit, slots=slots, rooms=rooms,
+                                 days=days, speakers=speakers)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
     for line in summary:
         click.echo(line)
     click.echo(f"Demo accounts use the password: {password}")
