@@ -60,6 +60,27 @@ def load_demo(password: str, reset_passwords: bool = False, slots: int | None = 
     lines.append(f"{'created' if created else 'exists '} series {series.slug}")
     lines.append(_load_event(organiser, series, slots, rooms, days, speakers))
     db.session.commit()
+    if slots is None:
+        lines += _load_activity(password_hash)
+    return lines
+
+
+def _load_activity(password_hash: str) -> list[str]:
+    """Registrations, working groups and feedback for the realistic demo event."""
+    from eventsys.registration.demo import load_registration_demo
+
+    event = db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
+    lines = [load_registration_demo(event, password_hash)]
+    for module, function in (("eventsys.groups.demo", "load_groups_demo"),
+                             ("eventsys.feedback.demo", "load_feedback_demo")):
+        try:
+            loader = getattr(__import__(module, fromlist=[function]), function)
+        except (ImportError, AttributeError):
+            continue  # that feature is not installed in this build
+        result = loader(event)
+        if result:
+            lines.append(str(result))
+    db.session.commit()
     return lines
 
 

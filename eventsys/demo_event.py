@@ -18,7 +18,7 @@ from eventsys.timeutil import to_utc, utcnow
 
 DEMO_SLUG = "demo"
 SERIES_SLUG = "personalised-medicine-workshops"
-START_OFFSET_DAYS = 21  # far enough ahead for registration and calendar feeds to make sense
+START_OFFSET_DAYS = -1  # day 1 was yesterday: the demo shows an event under way
 TIMEZONE = "Europe/Madrid"
 
 WORKING_GROUP_TOPICS = (
@@ -201,12 +201,10 @@ PROGRAMME = [
 
 
 def demo_start_date(today: date | None = None, days: int = 2) -> date:
-    """Three weeks from ``today``, moved on to the next Monday when the event would otherwise
-    run into a weekend (and fits in one working week)."""
-    start = (today or date.today()) + timedelta(days=START_OFFSET_DAYS)
-    if days <= 5 and start.weekday() + days > 5:
-        start += timedelta(days=7 - start.weekday())
-    return start
+    """The demo workshop is under way: its first day was yesterday. So the demo shows
+    every stage at once: check-ins and feedback for the finished sessions, upcoming
+    sessions in the calendar feeds, and a published working-group assignment."""
+    return (today or date.today()) + timedelta(days=START_OFFSET_DAYS)
 
 
 def ensure_series(owner: User | None) -> tuple[Series, bool]:
