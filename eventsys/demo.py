@@ -61,16 +61,16 @@ def load_demo(password: str, reset_passwords: bool = False, slots: int | None = 
     lines.append(_load_event(organiser, series, slots, rooms, days, speakers))
     db.session.commit()
     if slots is None:
-        lines += _load_activity(password_hash)
+        lines += _load_activity(password_hash, reset_passwords)
     return lines
 
 
-def _load_activity(password_hash: str) -> list[str]:
+def _load_activity(password_hash: str, reset_passwords: bool) -> list[str]:
     """Registrations, working groups and feedback for the realistic demo event."""
     from eventsys.registration.demo import load_registration_demo
 
     event = db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
-    lines = [load_registration_demo(event, password_hash)]
+    lines = [load_registration_demo(event, password_hash, reset_passwords)]
     for module, function in (("eventsys.groups.demo", "load_groups_demo"),
                              ("eventsys.feedback.demo", "load_feedback_demo")):
         try:

@@ -118,8 +118,10 @@ def test_demo_twice_creates_the_accounts_once(run, client):
     assert f"Demo accounts use the password: {DEFAULT_PASSWORD}" in second.output
 
     accounts = {u.email: u.is_admin for u in users()}
-    assert accounts == {"admin@example.org": True, "organiser@example.org": False}
+    participants = {f"participant{n}@example.org": False for n in range(1, 151)}
+    assert accounts == {"admin@example.org": True, "organiser@example.org": False, **participants}
     assert can_log_in(client, "admin@example.org", DEFAULT_PASSWORD)
+    assert can_log_in(client, "participant42@example.org", DEFAULT_PASSWORD)
 
 
 def test_demo_with_password_lets_new_accounts_log_in_with_it(run, client):
@@ -136,7 +138,8 @@ def test_demo_with_password_resets_existing_accounts(run, client):
     assert result.exit_code == 0, result.output
     assert can_log_in(client, "organiser@example.org", "other-password-123")
     assert not can_log_in(client, "organiser@example.org", DEFAULT_PASSWORD)
-    assert len(users()) == 2
+    assert can_log_in(client, "participant7@example.org", "other-password-123")
+    assert len(users()) == 152
 
 
 def test_demo_without_password_keeps_changed_passwords(run, client):

@@ -142,7 +142,7 @@ def test_demo_twice_leaves_identical_counts(app):
     second = run_demo(app)
     assert (first.exit_code, second.exit_code) == (0, 0), second.output
     assert counts() == before
-    assert before["Event"] == 1 and before["Series"] == 1 and before["User"] == 2
+    assert before["Event"] == 1 and before["Series"] == 1 and before["User"] == 152
     assert "exists  event demo (left as it is" in second.output
 
 
@@ -224,3 +224,20 @@ def test_demo_small_scaled_event_with_default_speakers(app):
     assert (len(slots), len(event.rooms), speakers) == (7, 2, 12)
     assert room_clashes(slots) == []
     assert outside_event_days(event, slots) == []
+
+
+def test_demo_registrations_mix_modes_groups_waitlist_and_check_ins(app):
+    from eventsys.registration.models import Registration
+    run_demo(app)
+    event = demo_event()
+    rows = db.session.scalars(select(Registration).where(Registration.event_id == event.id)).all()
+    assert len(rows) == 150
+    assert sum(r.mode == "online" for r in rows) == 50
+    assert {r.status for r in rows} == {"confirmed", "waitlisted"}
+    assert sum(r.status == "waitlisted" for r in rows) == 5
+    assert len({r.stakeholder_category for r in rows}) == 7
+    assert len({r.country for r in rows}) >= 10
+    assert sum(r.checked_in_at is not None for r in rows) > 50  # day 1 was yesterday
+    assert all(r.checked_in_at is None for r in rows if r.mode == "online" or r.status != "confirmed")
+    again = run_demo(app)
+    assert "exists  150 registrations for demo" in again.output

@@ -38,11 +38,17 @@ ORGANISATIONS = {
 DIETS = ["No special diet", "Vegetarian", "Vegan", "Gluten-free", "Halal"]
 
 
-def load_registration_demo(event: Event, password_hash: str) -> str:
-    """Open registration on ``event`` and register the demo participants."""
+def load_registration_demo(event: Event, password_hash: str, reset_passwords: bool = False) -> str:
+    """Open registration on ``event`` and register the demo participants. With
+    ``reset_passwords`` the existing demo participants get ``password_hash`` too."""
     existing = db.session.scalar(select(func.count()).select_from(Registration)
                                  .where(Registration.event_id == event.id))
     if existing:
+        if reset_passwords:
+            emails = [f"participant{n}@example.org" for n in range(1, PARTICIPANTS + 1)]
+            db.session.execute(User.__table__.update().where(User.email.in_(emails))
+                               .values(password_hash=password_hash))
+            db.session.commit()
         return f"exists  {existing} registrations for {event.slug}"
     questions = _questions(event)
     _settings(event)
