@@ -58,6 +58,8 @@ def create_app(config=None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    from eventsys.ical import cache as ical_cache
+    ical_cache.init_app(app)  # feed cache and the content-version hook
     _register_blueprints(app)
     _register_template_helpers(app)
     cli.init_app(app)
@@ -92,10 +94,14 @@ def _register_blueprints(app: Flask) -> None:
     from eventsys.agenda.views import bp as agenda_bp
     from eventsys.speakers.views import bp as speakers_bp
     from eventsys.registration.views import bp as registration_bp
+    from eventsys.ical.views import bp as ical_bp
+    from eventsys.feedback.views import bp as feedback_bp
 
     for blueprint in (main_bp, auth_bp, admin_bp, events_bp, series_bp, agenda_bp, speakers_bp,
-                      registration_bp):
+                      registration_bp, ical_bp, feedback_bp):
         app.register_blueprint(blueprint)
+    from eventsys.groups.views import bp as groups_bp  # working groups (groups/)
+    app.register_blueprint(groups_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

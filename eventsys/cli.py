@@ -78,7 +78,8 @@ def demo_command(password: str | None, slots: int | None, rooms: int | None, day
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_admin_command, send_mail_command, demo_command):
+    from eventsys.feedback.commands import COMMANDS as feedback_commands
+    for command in (create_admin_command, send_mail_command, demo_command, *feedback_commands):
         app.cli.add_command(command)
 
 

@@ -7,3 +7,8 @@ from eventsys.speakers.models import Speaker  # noqa: F401
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker  # noqa: F401
 from eventsys.registration.models import (Registration, RegistrationAnswer,  # noqa: F401
                                           RegistrationQuestion, RegistrationSettings)
+from eventsys.groups.models import (AssignmentDraft, GroupMembership, GroupPreference,  # noqa: F401
+                                    GroupRound, GroupStaff, WorkingGroup)
+from eventsys.feedback.models import (FeedbackAnswer, FeedbackForm, FeedbackQuestion,  # noqa: F401
+                                      FeedbackRequest, FeedbackRespondent, FeedbackResponse)
+from eventsys.ical.models import CalendarToken  # noqa: F401

@@ -61,6 +61,10 @@ def build_access_world(make_user) -> dict:
     }
     world.update(_speaker_world(speaker))
     world.update(_participant_registration_world(event, users))
+    world.update(_registration_world(event, world))
+    world.update(_groups_world(event, room))
+    world.update(_ical_world(users))
+    world.update(_feedback_world(event, world))
     return world
 
 
@@ -76,6 +80,17 @@ def _participant_registration_world(event, users) -> dict:
     return {"participant_registration_id": registration.id}
 
 
+def _registration_world(event, world) -> dict:
+    """Organiser side: a custom question, and the QR token of the participant's registration."""
+    from eventsys.registration.models import Registration, RegistrationQuestion
+    question = RegistrationQuestion(event_id=event.id, kind="long_text", label="Accessibility needs",
+                                    sensitive=True, applies_to="in_person")
+    db.session.add(question)
+    db.session.commit()
+    registration = db.session.get(Registration, world["participant_registration_id"])
+    return {"question_id": question.id, "qr_token": registration.qr_token}
+
+
 def _speaker_world(speaker) -> dict:
     """The speaker invitation token, once the speakers feature can make one."""
     try:
@@ -83,3 +98,43 @@ def _speaker_world(speaker) -> dict:
     except ImportError:
         return {"invitation_token": "no-token-yet"}
     return {"invitation_token": make_invitation_token(speaker)}
+
+
+def _ical_world(users) -> dict:
+    """The personal calendar feed token of "participant" (registered in person on event)."""
+    from eventsys.ical.tokens import calendar_token
+    return {"calendar_token": calendar_token(users["participant"])}
+
+
+def _groups_world(event, room) -> dict:
+    """A ranked round on ``event`` (open, no deadline) with one hybrid group, with a
+    moderator, meeting in ``room`` in a working-group slot of its own."""
+    from eventsys.groups.models import GroupRound, GroupStaff, WorkingGroup
+    slot = AgendaSlot(event=event, kind="working_group", title="Working groups, round 1", room=room,
+                      starts_at=datetime(2030, 5, 6, 12, 0), ends_at=datetime(2030, 5, 6, 13, 30))
+    group_round = GroupRound(event_id=event.id, title="Day 1 afternoon", join_mode="ranked", min_ranks=1)
+    db.session.add(group_round)
+    db.session.flush()
+    group = WorkingGroup(round_id=group_round.id, event_id=event.id, title="Data sharing", format="hybrid",
+                         guiding_question="How do we share data safely?", in_person_seats=10, online_seats=10,
+                         room_id=room.id, online_link="https://meet.example.org/access-wg", slots=[slot])
+    group.staff.append(GroupStaff(name="Mo Moderator", role="moderator", mode="in_person"))
+    db.session.add(group)
+    db.session.commit()
+    return {"group_round_id": group_round.id, "group_id": group.id}
+
+
+def _feedback_world(event, world) -> dict:
+    """The default feedback forms of ``event`` (its own, and the plenary's), a question of
+    the plenary's form, and the signed answer link of "participant" for it."""
+    from eventsys.feedback.models import FeedbackForm, FeedbackQuestion
+    from eventsys.feedback.requests import make_answer_token
+    from eventsys.feedback.services import ensure_default_forms
+    from eventsys.registration.models import Registration
+    ensure_default_forms(event)
+    form = db.session.scalar(db.select(FeedbackForm).where(FeedbackForm.slot_id == world["slot_id"]))
+    question = db.session.scalar(db.select(FeedbackQuestion).where(FeedbackQuestion.form_id == form.id)
+                                 .order_by(FeedbackQuestion.position))
+    registration = db.session.get(Registration, world["participant_registration_id"])
+    return {"feedback_form_id": form.id, "feedback_question_id": question.id,
+            "feedback_token": make_answer_token(form, registration)}

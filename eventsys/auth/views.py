@@ -12,6 +12,7 @@ from eventsys.auth import services
 from eventsys.auth.forms import (ChangePasswordForm, LoginForm, LogoutForm, ProfileForm,
                                  ResetPasswordForm, ResetRequestForm, SignupForm, apply_domain_error)
 from eventsys.errors import ValidationError
+from eventsys.events.services import claim_pending_roles
 from eventsys.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -52,6 +53,7 @@ def signup():
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
+            claim_pending_roles(user)
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(_safe_next(url_for("main.index")))

@@ -37,6 +37,10 @@ class Event(db.Model):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Anything the calendar feeds show (the event, its slots, rooms, speakers, working
+    # groups) changed: both are set by eventsys/ical/cache.py in the same transaction.
+    content_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    content_updated_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     series = relationship("Series", back_populates="events")
     roles = relationship("EventRole", back_populates="event", cascade="all, delete-orphan",

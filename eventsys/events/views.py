@@ -1,5 +1,257 @@
+"""Event pages: the public list and event page, "my events", and the management pages
+(dashboard, edit, status, clone, delete, team, rooms)."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+
+from eventsys import permissions
+from eventsys.access import event_organiser, login_required, public
+from eventsys.errors import Conflict, ValidationError
+from eventsys.events import services
+from eventsys.events.forms import (ActionForm, CloneForm, DeleteForm, EventForm, RoomForm, StatusForm,
+                                   TeamMemberForm, apply_domain_error, role_form)
+from eventsys.reference import country_name
+from eventsys.series.services import owned_series
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+
+PAGE_SIZE = 20
+STATUS_MESSAGES = {"published": _l("The event is published."), "cancelled": _l("The event is marked as cancelled."),
+                   "draft": _l("The event is a draft again: only its team can see it.")}
+
+
+@bp.app_context_processor
+def event_helpers() -> dict:
+    return {"event_labels": services.LABELS, "upcoming_events": services.list_upcoming_events,
+            "country_name": country_name}
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _page(name: str) -> int:
+    return max(request.args.get(name, 1, type=int), 1)
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+@bp.route("/")
+@public
+def index():
+    upcoming = services.public_events_page(True, _page("page"), PAGE_SIZE)
+    past = services.public_events_page(False, _page("past_page"), PAGE_SIZE)
+    return render_template("events/index.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/<slug>/")
+@public
+def show(slug: str):
+    event = services.get_event_by_slug(slug)
+    if event is None or not permissions.can_see_event(current_user, event):
+        abort(404)
+    return render_template("events/show.html", event=event, speakers=services.public_speakers(event))
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    return render_template("events/mine.html", rows=services.list_my_events(_actor()),
+                           series_list=owned_series(_actor()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    actor = _actor()
+    form = EventForm(timezone=actor.timezone or "UTC", format="hybrid").fill_choices(actor)
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(form.values(), actor)
+        except ValidationError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("The event is created as a draft: only its team can see it."), "success")
+            return redirect(url_for("events.manage", slug=event.slug))
+    return render_template("events/form.html", form=form, event=None), _status(form)
+
+
+@bp.route("/<slug>/manage/")
+@event_organiser(permissions.can_view_dashboard)
+def manage(event):
+    return render_template("events/manage.html", event=event, counts=services.dashboard_counts(event),
+                           status_form=StatusForm(), delete_form=DeleteForm())
+
+
+@bp.route("/<slug>/manage/edit", methods=["GET", "POST"])
+@event_organiser(permissions.can_manage_event)
+def edit(event):
+    form = EventForm(obj=event).fill_choices(_actor(), event.series_id)
+    if form.validate_on_submit():
+        try:
+            services.update_event(event, form.values(), _actor())
+        except ValidationError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("The event is saved."), "success")
+            return redirect(url_for("events.manage", slug=event.slug))
+    return render_template("events/form.html", form=form, event=event), _status(form)
+
+
+@bp.route("/<slug>/manage/status", methods=["POST"])
+@event_organiser(permissions.can_manage_event)
+def status(event):
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.set_event_status(event, form.status.data, _actor())
+        except (ValidationError, Conflict) as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(str(STATUS_MESSAGES[event.status]), "success")
+    return redirect(url_for("events.manage", slug=event.slug))
+
+
+@bp.route("/<slug>/manage/clone", methods=["GET", "POST"])
+@event_organiser(permissions.can_manage_event)
+def clone(event):
+    form = CloneForm(data=services.clone_defaults(event) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            copy = services.clone_event(event, {k: form[k].data for k in ("title", "slug", "start_date")}, _actor())
+        except ValidationError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("This is the copy, saved as a draft. Check its details before publishing it."), "success")
+            return redirect(url_for("events.manage", slug=copy.slug))
+    return render_template("events/clone.html", form=form, event=event), _status(form)
+
+
+@bp.route("/<slug>/manage/delete", methods=["POST"])
+@event_organiser(permissions.can_delete_event)
+def delete(event):
+    form = DeleteForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_event(event, form.confirm_slug.data, _actor())
+        except ValidationError as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("The event is deleted."), "success")
+            return redirect(url_for("events.mine"))
+    return redirect(url_for("events.manage", slug=event.slug))
+
+
+@bp.route("/<slug>/manage/team", methods=["GET", "POST"])
+@event_organiser(permissions.can_manage_event)
+def team(event):
+    form = TeamMemberForm()
+    if request.method == "POST" and not permissions.can_manage_team(current_user, event):
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            grant = services.add_team_member(event, form.email.data, form.role.data, _actor())
+        except ValidationError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("%(email)s is on the team. We have sent them an email.", email=grant.email), "success")
+            return redirect(url_for("events.team", slug=event.slug))
+    members = services.list_team(event)
+    return render_template("events/team.html", event=event, form=form, team=members,
+                           role_forms={g.id: role_form(g, role=g.role) for g in members}), _status(form)
+
+
+def _team_role(event, role_id: int):
+    grant = services.get_team_role(event, role_id)
+    if grant is None:
+        abort(404)
+    return grant
+
+
+@bp.route("/<slug>/manage/team/<int:role_id>/role", methods=["POST"])
+@event_organiser(permissions.can_manage_team)
+def team_role(event, role_id: int):
+    grant = _team_role(event, role_id)
+    form = role_form(grant)
+    if form.validate_on_submit():
+        try:
+            services.change_team_role(grant, form.role.data, _actor())
+        except (ValidationError, Conflict) as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("The role of %(email)s is changed.", email=grant.email), "success")
+    return redirect(url_for("events.team", slug=event.slug))
+
+
+@bp.route("/<slug>/manage/team/<int:role_id>/remove", methods=["POST"])
+@event_organiser(permissions.can_manage_team)
+def team_remove(event, role_id: int):
+    grant = _team_role(event, role_id)
+    if ActionForm().validate_on_submit():
+        email = grant.email
+        try:
+            services.remove_team_member(grant, _actor())
+        except Conflict as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("%(email)s is no longer on the team.", email=email), "success")
+    return redirect(url_for("events.team", slug=event.slug))
+
+
+@bp.route("/<slug>/manage/rooms", methods=["GET", "POST"])
+@event_organiser(permissions.can_view_dashboard)
+def rooms(event):
+    form = RoomForm()
+    if request.method == "POST" and not permissions.can_manage_event(current_user, event):
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            room = services.add_room(event, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
+        except ValidationError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("Room %(name)s is added.", name=room.name), "success")
+            return redirect(url_for("events.rooms", slug=event.slug))
+    return render_template("events/rooms.html", event=event, form=form, action_form=ActionForm()), _status(form)
+
+
+def _room(event, room_id: int):
+    room = services.get_room(event, room_id)
+    if room is None:
+        abort(404)
+    return room
+
+
+@bp.route("/<slug>/manage/rooms/<int:room_id>/edit", methods=["GET", "POST"])
+@event_organiser(permissions.can_manage_event)
+def room_edit(event, room_id: int):
+    room = _room(event, room_id)
+    form = RoomForm(obj=room)
+    if form.validate_on_submit():
+        try:
+            services.update_room(room, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
+        except ValidationError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("Room %(name)s is saved.", name=room.name), "success")
+            return redirect(url_for("events.rooms", slug=event.slug))
+    return render_template("events/room_edit.html", event=event, room=room, form=form), _status(form)
+
+
+@bp.route("/<slug>/manage/rooms/<int:room_id>/delete", methods=["POST"])
+@event_organiser(permissions.can_manage_event)
+def room_delete(event, room_id: int):
+    room = _room(event, room_id)
+    if ActionForm().validate_on_submit():
+        name = room.name
+        try:
+            services.delete_room(room, _actor())
+        except Conflict as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("Room %(name)s is deleted.", name=name), "success")
+    return redirect(url_for("events.rooms", slug=event.slug))

@@ -116,3 +116,21 @@ class RegistrationAnswer(db.Model):
 
     registration = relationship("Registration", back_populates="answers")
     question = relationship("RegistrationQuestion")
+
+
+# --- organiser messages (added for registration/messaging.py) -----------------------------
+class RegistrationMessage(db.Model):
+    """A message an organiser sent to all or a filtered set of participants (the mails
+    themselves are in the outbox). ``batch_id`` comes from a hidden field of the form,
+    so a resubmitted form (double click, back button) never sends the message twice."""
+    __tablename__ = "registration_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[str] = mapped_column(String(64), unique=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)  # {"status": ..., "mode": ...}
+    recipients: Mapped[int] = mapped_column(default=0)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

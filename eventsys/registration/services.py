@@ -177,6 +177,9 @@ def cancel_registration(registration: Registration, actor, now: datetime | None 
     _queue_cancel_mail(registration, event)
     for other in promoted:
         _queue_status_mail(other, event, settings, promoted=True)
+    # --- groups (groups/): free its working-group seats; their waitlists move up (same transaction)
+    from eventsys.groups.choice import release_memberships
+    release_memberships(registration, now)
     db.session.commit()
     return promoted
 

@@ -1,11 +1,88 @@
-"""Series of events: create, edit, and attach events."""
+"""Series of events: create, edit, and the lists that pages and event forms need.
+
+Services take models or plain values and the acting user, enforce the rules, commit one
+transaction and raise DomainError subclasses with a message (and field) a user can read.
+"""
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from eventsys import permissions
+from eventsys.errors import PermissionDenied, ValidationError
+from eventsys.events.models import Event
+from eventsys.events.services import PUBLIC_STATUSES, SLUG_TAKEN, check_slug, clean_text
 from eventsys.extensions import db
 from eventsys.series.models import Series
+from eventsys.timeutil import utcnow
 
 
 def get_series_by_slug(slug: str) -> Series | None:
     return db.session.scalar(select(Series).where(Series.slug == slug))
+
+
+def series_choices(actor, current_id: int | None = None) -> list[Series]:
+    """Series an event of ``actor`` may join: those they own (every series for site
+    admins), plus the event's current series so that editing keeps it."""
+    query = select(Series).order_by(Series.title, Series.id)
+    if not permissions.is_site_admin(actor):
+        query = query.where(or_(Series.owner_id == actor.id, Series.id == (current_id or -1)))
+    return list(db.session.scalars(query))
+
+
+def owned_series(actor) -> list[Series]:
+    """The series ``actor`` owns, by title."""
+    return list(db.session.scalars(select(Series).where(Series.owner_id == actor.id)
+                                   .order_by(Series.title, Series.id)))
+
+
+def series_events(series: Series, today: date | None = None) -> tuple[list[Event], list[Event]]:
+    """The series' public events: upcoming ones soonest first, past ones latest first."""
+    today = today or utcnow().date()
+    events = db.session.scalars(select(Event).where(Event.series_id == series.id,
+                                                    Event.status.in_(PUBLIC_STATUSES))
+                                .order_by(Event.start_date, Event.id)).all()
+    upcoming = [e for e in events if e.end_date >= today]
+    past = [e for e in reversed(events) if e.end_date < today]
+    return upcoming, past
+
+
+def _series_values(values: dict, series: Series | None = None) -> dict:
+    return {
+        "title": clean_text(values, "title", 200, required=_l("Enter a title.")),
+        "slug": check_slug(values.get("slug"), Series, series.id if series else None),
+        "description": clean_text(values, "description", 50_000),
+    }
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # a concurrent request took the slug
+        db.session.rollback()
+        raise ValidationError(SLUG_TAKEN, field="slug") from exc
+
+
+def create_series(values: dict, actor) -> Series:
+    """Create a series owned by ``actor``. Raises PermissionDenied for anonymous actors;
+    ValidationError for a missing title or a bad or taken slug."""
+    if not permissions.is_authenticated(actor):
+        raise PermissionDenied(_l("Log in to create a series."))
+    series = Series(owner_id=actor.id, **_series_values(values))
+    db.session.add(series)
+    _commit()
+    return series
+
+
+def update_series(series: Series, values: dict, actor) -> Series:
+    """Change a series' title, slug or description. Needs can_manage_series
+    (PermissionDenied); ValidationError as for create_series."""
+    if not permissions.can_manage_series(actor, series):
+        raise PermissionDenied(_l("Only the series' owner can change it."))
+    for key, value in _series_values(values, series).items():
+        setattr(series, key, value)
+    _commit()
+    return series

@@ -1,0 +1,118 @@
+"""Forms of the event pages. The rules live in the services; these forms only parse
+input (dates, numbers) and offer the choices."""
+from __future__ import annotations
+
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, EmailField, HiddenField, IntegerField, SelectField, StringField,
+                     SubmitField, TextAreaField, URLField)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from eventsys.events.models import FORMATS, ROLES
+from eventsys.events.services import FORMAT_LABELS, ROLE_LABELS
+from eventsys.forms import ActionForm, apply_domain_error  # noqa: F401  (re-exported)
+from eventsys.reference import country_choices, sorted_timezones
+from eventsys.series.services import series_choices
+
+SLUG_HELP = _l("Part of the page's address: lower-case letters, digits and hyphens, e.g. workshop-2030.")
+
+
+def _optional_str(value) -> str:
+    return "" if value is None else str(value)
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Short name"), validators=[DataRequired(), Length(max=80)], description=SLUG_HELP)
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=500)],
+                            description=_l("One or two sentences for lists and previews."))
+    description = TextAreaField(_l("Description"), description=_l("Markdown: **bold**, *italic*, [links](https://…), lists."))
+    # InputRequired keeps the parser's "Not a valid date value." (DataRequired would hide it).
+    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    end_date = DateField(_l("Last day"), validators=[InputRequired()])
+    timezone = SelectField(_l("Time zone"), validate_choice=False,
+                           description=_l("The agenda is shown in this time zone."))
+    format = SelectField(_l("Format"), validate_choice=False)
+    venue_name = StringField(_l("Venue"), validators=[Length(max=200)])
+    venue_address = StringField(_l("Address"), validators=[Length(max=300)])
+    venue_city = StringField(_l("City"), validators=[Length(max=100)])
+    venue_country = SelectField(_l("Country"), validate_choice=False)
+    online_link = URLField(_l("Online meeting link"), validators=[Length(max=500)],
+                           description=_l("Never shown publicly: only to registered online participants."))
+    contact_email = EmailField(_l("Contact email"), validators=[Length(max=254)])
+    series_id = SelectField(_l("Series"), validate_choice=False, coerce=_optional_str,
+                            description=_l("Only series that you own are offered."))
+    submit = SubmitField(_l("Save event"))
+
+    FIELDS = ("title", "slug", "summary", "description", "start_date", "end_date", "timezone", "format",
+              "venue_name", "venue_address", "venue_city", "venue_country", "online_link", "contact_email",
+              "series_id")
+
+    def fill_choices(self, actor, current_series_id: int | None = None):
+        self.timezone.choices = [(z, z) for z in sorted_timezones()]
+        self.format.choices = [(key, FORMAT_LABELS[key]) for key in FORMATS]
+        self.venue_country.choices = [("", _l("— not given —"))] + country_choices(str(get_locale() or "en"))
+        self.series_id.choices = [("", _l("— not part of a series —"))] + [
+            (str(s.id), s.title) for s in series_choices(actor, current_series_id)]
+        return self
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in self.FIELDS}
+
+
+class StatusForm(FlaskForm):
+    status = HiddenField()
+
+
+class CloneForm(FlaskForm):
+    title = StringField(_l("Title of the copy"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Short name of the copy"), validators=[DataRequired(), Length(max=80)],
+                       description=SLUG_HELP)
+    start_date = DateField(_l("First day of the copy"), validators=[InputRequired()],
+                           description=_l("Every date and agenda time moves by the same number of days."))
+    submit = SubmitField(_l("Copy the event"))
+
+
+class DeleteForm(FlaskForm):
+    confirm_slug = StringField(_l("Type the event's short name to confirm"), validators=[Optional()])
+    submit = SubmitField(_l("Delete this event for good"))
+
+
+def role_choices() -> list[tuple[str, str]]:
+    # Set after construction, as the auth forms do: WTForms 3.3 warns about tuples passed
+    # to the constructor, and its SelectChoice does not exist in the 3.1 we still allow.
+    return [(key, ROLE_LABELS[key]) for key in ROLES]
+
+
+class TeamMemberForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)],
+                       description=_l("People without an account get the role when they sign up with this address."))
+    role = SelectField(_l("Role"), validate_choice=False)
+    submit = SubmitField(_l("Add to the team"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
+
+
+def role_form(grant, **kwargs) -> RoleForm:
+    """The role select of one team member; the prefix keeps field names and ids unique
+    when the team page shows one per person."""
+    form = RoleForm(prefix=f"grant{grant.id}", **kwargs)
+    form.role.label.text = _l("Role of %(email)s", email=grant.email)
+    return form
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=120)])
+    capacity = IntegerField(_l("Capacity"), validators=[Optional()],
+                            description=_l("Number of seats; leave empty if it does not matter."))
+    submit = SubmitField(_l("Save room"))
