@@ -67,19 +67,14 @@ def load_demo(password: str, reset_passwords: bool = False, slots: int | None = 
 
 def _load_activity(password_hash: str, reset_passwords: bool) -> list[str]:
     """Registrations, working groups and feedback for the realistic demo event."""
+    from eventsys.feedback.demo import load_feedback_demo
+    from eventsys.groups.demo import load_groups_demo
     from eventsys.registration.demo import load_registration_demo
 
     event = db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
     lines = [load_registration_demo(event, password_hash, reset_passwords)]
-    for module, function in (("eventsys.groups.demo", "load_groups_demo"),
-                             ("eventsys.feedback.demo", "load_feedback_demo")):
-        try:
-            loader = getattr(__import__(module, fromlist=[function]), function)
-        except (ImportError, AttributeError):
-            continue  # that feature is not installed in this build
-        result = loader(event)
-        if result:
-            lines.append(str(result))
+    lines += [str(line) for line in load_groups_demo(event)]
+    lines.append(f"feedback: {load_feedback_demo(event)} responses added for the finished sessions")
     db.session.commit()
     return lines
 
