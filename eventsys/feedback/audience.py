@@ -19,7 +19,7 @@ from sqlalchemy import exists, func, or_, select
 
 from eventsys.agenda.models import AgendaSlot
 from eventsys.extensions import db
-from eventsys.groups.models import ASSIGNED, GroupMembership, working_group_slot
+from eventsys.groups.models import ASSIGNED, GroupMembership, WorkingGroup, working_group_slot
 from eventsys.registration.models import CONFIRMED, Registration
 
 NOT_CONFIRMED = _l("Only confirmed participants of this event can answer its feedback forms.")
@@ -33,6 +33,10 @@ def attended():
 
 def attendance_recorded(event_id: int) -> bool:
     return bool(db.session.scalar(select(exists().where(Registration.event_id == event_id, attended()))))
+
+
+def event_has_groups(event_id: int) -> bool:
+    return bool(db.session.scalar(select(exists().where(WorkingGroup.event_id == event_id))))
 
 
 def group_ids_by_slot(event_id: int) -> dict[int, set[int]]:

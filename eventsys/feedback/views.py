@@ -10,7 +10,7 @@ from eventsys import permissions
 from eventsys.access import login_required, public
 from eventsys.errors import DomainError, PermissionDenied
 from eventsys.events.services import get_event_by_slug
-from eventsys.feedback import answering, requests, services
+from eventsys.feedback import answering, audience, requests, services
 from eventsys.feedback.forms import answers_from_form, build_answer_form
 from eventsys.forms import apply_domain_error
 from eventsys.registration import services as registration_services
@@ -31,7 +31,8 @@ def my_event(slug: str):
     event = _visible_event(slug)
     registration = registration_services.get_registration(event, current_user)
     return render_template("feedback/my_event.html", event=event, registration=registration,
-                           statuses=answering.my_forms(event, registration))
+                           statuses=answering.my_forms(event, registration),
+                           has_groups=audience.event_has_groups(event.id))
 
 
 @bp.route("/events/<slug>/feedback/<int:form_id>", methods=["GET", "POST"])

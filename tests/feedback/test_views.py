@@ -339,3 +339,12 @@ def test_delete_form(world, client, login):
     url = f"/events/{world['event'].slug}/manage/feedback/{world['plenary'].id}/delete"
     assert client.post(url).status_code == 302
     assert form_for(world["event"], world["slots"]["plenary"]) is None
+
+
+def test_my_event_links_to_working_groups_when_the_event_has_some(world, client, login):
+    from tests.feedback.helpers import make_group
+    login(client, world["pat"])
+    url = f"/events/{world['event'].slug}/my"
+    assert f"/events/{world['event'].slug}/groups" not in client.get(url).get_data(as_text=True)
+    make_group(world["event"], world["slots"]["group"], members=[world["registration"]])
+    assert f'href="/events/{world["event"].slug}/groups"' in client.get(url).get_data(as_text=True)
