@@ -15,6 +15,7 @@ from eventsys.demo_event import DEMO_SLUG, build_workshop, ensure_series
 from eventsys.demo_scaled import build_scaled_event, default_speakers  # noqa: F401  (for benchmarks)
 from eventsys.events.models import Event
 from eventsys.extensions import db
+from eventsys.timeutil import utcnow
 from eventsys.speakers.models import Speaker
 
 DEFAULT_PASSWORD = "eventsys-demo"
@@ -35,7 +36,7 @@ def ensure_user(password_hash: str, email: str, reset_password: bool = False, **
         if reset_password:
             user.password_hash = password_hash
         return user, False
-    user = User(email=email, password_hash=password_hash, **fields)
+    user = User(email=email, password_hash=password_hash, email_verified_at=utcnow(), **fields)
     db.session.add(user)
     return user, True
 

@@ -8,6 +8,7 @@ import pytest
 from eventsys.auth import passwords
 from eventsys.auth.models import User
 from eventsys.extensions import db
+from eventsys.timeutil import utcnow
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -18,6 +19,8 @@ def make_user(app):
     def build(email: str | None = None, password: str = PASSWORD, **fields) -> User:
         n = next(_counter)
         fields.setdefault("name", f"User {n}")
+        # Tests build verified accounts unless they ask for an unverified one.
+        fields.setdefault("email_verified_at", utcnow())
         user = User(email=email or f"user{n}@example.org",
                     password_hash=passwords.hash_password(password), **fields)
         db.session.add(user)

@@ -37,6 +37,13 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set when the owner of the address proved it (a signed link sent there). Until then
+    # the account may register for events but holds no rights granted to the address.
+    email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

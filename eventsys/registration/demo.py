@@ -107,7 +107,7 @@ def _participants(password_hash: str, rng: random.Random) -> list[User]:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             category = rng.choice(CATEGORIES)
-            user = User(email=email, password_hash=password_hash,
+            user = User(email=email, password_hash=password_hash, email_verified_at=utcnow(),
                         name=f"{FIRST[(n * 7) % len(FIRST)]} {LAST[(n * 11) % len(LAST)]}",
                         organisation=rng.choice(ORGANISATIONS[category]), country=rng.choice(COUNTRIES),
                         stakeholder_category=category, timezone="Europe/Madrid" if n % 3 else "")
