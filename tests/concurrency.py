@@ -73,4 +73,4 @@ def assert_counters_match() -> None:
     db.session.remove()
     drift = check_seats()
     db.session.remove()
-    assert [str(d) for d in drift] == []
+    assert not drift, "seat counters drifted:\n" + "\n".join(str(d) for d in drift)

@@ -177,6 +177,8 @@ def move_registration(registration: Registration, mode: str, actor, now: datetim
                                  "capacity first.", mode=MODE_NAMES[mode], taken=taken, capacity=capacity),
                               field="mode")
     promoted = seats.promote_waitlisted(settings, old_mode, now) if was_seated else []
+    if was_seated:
+        services.follow_mode_in_groups(registration, old_mode, now)
     _queue(registration, "registration_moved", _l("Your way of attending changed: %(title)s", title=event.title),
            settings=settings)
     for other in promoted:

@@ -76,6 +76,18 @@ def lock(registration: Registration, settings: RegistrationSettings) -> None:
     db.session.refresh(registration)
 
 
+def hold(registration: Registration, status: str, user_id: int | None = None) -> bool:
+    """Lock the registration's row until commit if it still has ``status`` (and owner
+    ``user_id`` when given); False otherwise. For features above registration that change
+    what a registration holds (working-group places): the same row lock as transition."""
+    query = update(Registration).where(Registration.id == registration.id, Registration.status == status)
+    if user_id is not None:
+        query = query.where(Registration.user_id == user_id)
+    result = db.session.execute(query.values(status=Registration.status, updated_at=Registration.updated_at)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
 def transition(registration: Registration, settings: RegistrationSettings, status: str, mode: str | None = None,
                stale_message=None, **values) -> bool:
     """Change ``registration`` from the status and mode the caller saw to ``status`` (and

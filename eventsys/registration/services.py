@@ -305,4 +305,13 @@ def _switch_mode(registration: Registration, settings: RegistrationSettings, mod
         label = _l("in-person") if mode == "in_person" else _l("online")
         raise ValidationError(_l("All %(mode)s seats are taken, so you keep your current seat.", mode=label),
                               field="mode")
-    return seats.promote_waitlisted(settings, old_mode, now)
+    promoted = seats.promote_waitlisted(settings, old_mode, now)
+    follow_mode_in_groups(registration, old_mode, now)
+    return promoted
+
+
+def follow_mode_in_groups(registration: Registration, old_mode: str, now) -> None:
+    """Working-group places follow a confirmed registration to its new mode (groups/)."""
+    if registration.status == CONFIRMED:
+        from eventsys.groups.choice import follow_mode_change
+        follow_mode_change(registration, old_mode, now)
