@@ -228,11 +228,15 @@ _CLOSED_MESSAGES = {
 }
 
 
+def _participant_seats(group: WorkingGroup, mode: str) -> int:
+    seats = group.in_person_seats if mode == "in_person" else group.online_seats
+    return seats - sum(1 for person in group.staff if person.mode == mode)
+
+
 def _check_group(round_: GroupRound, group: WorkingGroup, mode: str) -> None:
     if group.round_id != round_.id:
         raise ValidationError(_l("Choose a group of this round."), field="group_id")
-    seats = group.in_person_seats if mode == "in_person" else group.online_seats
-    if seats - sum(1 for person in group.staff if person.mode == mode) <= 0:
+    if _participant_seats(group, mode) <= 0:
         raise ValidationError(_l("“%(title)s” has no seats for participants attending %(mode)s.",
                                  title=group.title, mode=_MODE_WORDS[mode]), field="group_id")
 
@@ -315,7 +319,7 @@ def follow_mode_change(registration: Registration, old_mode: str, now: datetime 
         group = membership.group
         if membership.status == ASSIGNED:
             release_seat(group.id, old_mode)
-        if (group.in_person_seats if mode == "in_person" else group.online_seats) <= 0:
+        if _participant_seats(group, mode) <= 0:
             db.session.delete(membership)
         elif membership.status == ASSIGNED and not take_seat(group.id, mode):
             membership.status, membership.created_at = GROUP_WAITLISTED, now
