@@ -77,9 +77,25 @@ def demo_command(password: str | None, slots: int | None, rooms: int | None, day
     click.echo(f"Demo accounts use the password: {password}")
 
 
+@click.command("check-seats")
+@with_appcontext
+def check_seats_command():
+    """Recount every registration and working-group seat counter from the rows; print one
+    line per counter that drifted and exit 1, or "all counters match" and exit 0."""
+    from eventsys.seatcheck import check_seats
+
+    drift = check_seats()
+    for item in drift:
+        click.echo(str(item))
+    if drift:
+        sys.exit(1)
+    click.echo("all counters match")
+
+
 def init_app(app: Flask) -> None:
     from eventsys.feedback.commands import COMMANDS as feedback_commands
-    for command in (create_admin_command, send_mail_command, demo_command, *feedback_commands):
+    for command in (create_admin_command, send_mail_command, demo_command, check_seats_command,
+                    *feedback_commands):
         app.cli.add_command(command)
 
 

@@ -168,6 +168,16 @@ def app(make_app):
 
 
 @pytest.fixture
+def pooled_app(make_app):
+    """An app whose pool has a connection for each thread of tests/concurrency.py."""
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 60, "max_overflow": 10,
+                                              "pool_pre_ping": True, "pool_timeout": 60})
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

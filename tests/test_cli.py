@@ -199,3 +199,39 @@ def test_send_mail_limit_option(run, mailbox):
     result = run("send-mail", "--limit", "2")
     assert result.output == "sent 2, failed 0\n"
     assert len(mailbox.messages) == 2
+
+
+# --- check-seats ------------------------------------------------------------------------
+
+def test_check_seats_all_match_exits_zero(run, make_user):
+    from eventsys.registration import services
+    from tests.registration.helpers import make_open_event
+    event = make_open_event(in_person=2)
+    for _ in range(3):
+        services.register(event, make_user(), "in_person", consent_privacy=True)
+    result = run("check-seats")
+    assert (result.exit_code, result.output) == (0, "all counters match\n")
+
+
+def test_check_seats_reports_each_drifted_counter_and_exits_one(run, make_user):
+    from sqlalchemy import update
+
+    from eventsys.groups import services as groups
+    from eventsys.registration import services
+    from eventsys.registration.models import RegistrationSettings
+    from tests.registration.helpers import make_open_event
+    owner = make_user()
+    event = make_open_event(owner, in_person=2, online=None)
+    services.register(event, make_user(), "in_person", consent_privacy=True)
+    round_ = groups.create_round(event, {"title": "Day 1", "join_mode": "direct", "min_ranks": 1}, owner)
+    group = groups.create_group(round_, {"title": "Soil", "format": "in_person", "in_person_seats": 4}, owner)
+    db.session.execute(update(RegistrationSettings).values(in_person_taken=3, online_taken=1))
+    group.in_person_taken = 2
+    db.session.commit()
+    result = run("check-seats")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"event {event.slug} in_person: counter 3, seats held 1, capacity 2",
+        f"event {event.slug} online: counter 1, seats held 0, capacity unlimited",
+        f"group {event.slug} / Soil in_person: counter 2, seats held 0, capacity 4",
+    ]

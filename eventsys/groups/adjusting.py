@@ -86,6 +86,8 @@ def move_participant(round_: GroupRound, registration: Registration, group: Work
     if capacity(group, mode) <= 0:
         raise ValidationError(_l("“%(title)s” has no seats for this participant's way of attending.",
                                  title=group.title), field="group_id")
+    if published:  # the participant's places change only under their registration's lock
+        choice.hold_registration(registration)
     membership = choice.membership_of(round_.id, registration.id)
     if published:
         old_id = membership.group_id if membership is not None and membership.status == ASSIGNED else None

@@ -5,7 +5,11 @@ places of each mode and only changes through a conditional UPDATE
 (``taken < seats - staff of that mode``), so two requests can never both take the last seat,
 on SQLite and PostgreSQL alike; the UPDATE also locks the group's row until commit, which
 serialises waitlist promotions. When a transaction touches two groups it locks them in id
-order first (no deadlock between two people swapping groups).
+order first (no deadlock between two people swapping groups). A participant's places
+change only with their registration's row locked first (``seats.hold`` or a registration
+transition), and are re-read after the locks: a double click or a choice racing the
+cancellation is serialised and acts on what is there now. Lock order everywhere: the
+event's counter row, the registration, the groups in id order.
 
 Rules (ValidationError / Conflict at the field ``group_id`` unless said):
 - only the registrant, with a confirmed registration, chooses, while the event is
@@ -33,6 +37,7 @@ from eventsys.extensions import db
 from eventsys.groups.mails import PROMOTED, queue_group_mail
 from eventsys.groups.models import (ASSIGNED, GROUP_WAITLISTED, RANKED, GroupMembership, GroupRound,
                                     GroupStaff, WorkingGroup)
+from eventsys.registration import seats as registration_seats
 from eventsys.registration.models import CONFIRMED, Registration
 from eventsys.timeutil import utcnow
 
@@ -103,7 +108,8 @@ def _first_waitlisted(group_id: int, mode: str) -> GroupMembership | None:
         select(GroupMembership).join(Registration, Registration.id == GroupMembership.registration_id)
         .where(GroupMembership.group_id == group_id, GroupMembership.status == GROUP_WAITLISTED,
                Registration.mode == mode)
-        .order_by(GroupMembership.created_at, GroupMembership.id).limit(1))
+        .order_by(GroupMembership.created_at, GroupMembership.id).limit(1)
+        .execution_options(populate_existing=True))
 
 
 def promote_waitlist(group: WorkingGroup, mode: str) -> list[GroupMembership]:
@@ -177,7 +183,16 @@ def check_participant(registration: Registration, actor, round_: GroupRound) -> 
 
 def membership_of(round_id: int, registration_id: int) -> GroupMembership | None:
     return db.session.scalar(select(GroupMembership).where(
-        GroupMembership.round_id == round_id, GroupMembership.registration_id == registration_id))
+        GroupMembership.round_id == round_id, GroupMembership.registration_id == registration_id)
+        .execution_options(populate_existing=True))
+
+
+def hold_registration(registration: Registration, user_id: int | None = None) -> None:
+    """Lock the registration's row (see the module); PermissionDenied, after rolling back,
+    when it is no longer confirmed (cancelled meanwhile) or no longer the actor's."""
+    if not registration_seats.hold(registration, CONFIRMED, user_id):
+        db.session.rollback()
+        raise PermissionDenied(_l("Working groups are for participants with a confirmed registration."))
 
 
 def choose_group(round_: GroupRound, registration: Registration, group: WorkingGroup, actor,
@@ -186,13 +201,19 @@ def choose_group(round_: GroupRound, registration: Registration, group: WorkingG
     (waitlist_position says where). Raises PermissionDenied, ValidationError, Conflict."""
     now = now or utcnow()
     check_participant(registration, actor, round_)
-    membership = membership_of(round_.id, registration.id)
-    state = direct_state(round_, membership, now)
-    if state != OPEN:
-        raise ValidationError(_CLOSED_MESSAGES[state], field="group_id")
-    mode = registration.mode
-    _check_group(round_, group, mode)
+    hold_registration(registration, actor.id)
+    try:
+        membership = membership_of(round_.id, registration.id)
+        state = direct_state(round_, membership, now)
+        if state != OPEN:
+            raise ValidationError(_CLOSED_MESSAGES[state], field="group_id")
+        mode = registration.mode
+        _check_group(round_, group, mode)
+    except Exception:
+        db.session.rollback()
+        raise
     if membership is not None and membership.group_id == group.id:
+        db.session.commit()  # a double click: nothing to change
         return membership
     if membership is None:
         return _first_choice(round_, registration, group, mode, now)
@@ -207,11 +228,15 @@ _CLOSED_MESSAGES = {
 }
 
 
+def _participant_seats(group: WorkingGroup, mode: str) -> int:
+    seats = group.in_person_seats if mode == "in_person" else group.online_seats
+    return seats - sum(1 for person in group.staff if person.mode == mode)
+
+
 def _check_group(round_: GroupRound, group: WorkingGroup, mode: str) -> None:
     if group.round_id != round_.id:
         raise ValidationError(_l("Choose a group of this round."), field="group_id")
-    seats = group.in_person_seats if mode == "in_person" else group.online_seats
-    if seats - sum(1 for person in group.staff if person.mode == mode) <= 0:
+    if _participant_seats(group, mode) <= 0:
         raise ValidationError(_l("“%(title)s” has no seats for participants attending %(mode)s.",
                                  title=group.title, mode=_MODE_WORDS[mode]), field="group_id")
 
@@ -234,9 +259,8 @@ def _first_choice(round_, registration, group, mode, now) -> GroupMembership:
 
 
 def _change(membership: GroupMembership, group: WorkingGroup, mode: str, now) -> GroupMembership:
-    old = membership.group
+    old = db.session.get(WorkingGroup, membership.group_id)  # current: read under the registration's lock
     lock_groups([old.id, group.id])
-    db.session.refresh(membership)
     if membership.status == ASSIGNED:
         if not take_seat(group.id, mode):
             db.session.rollback()
@@ -254,22 +278,52 @@ def _change(membership: GroupMembership, group: WorkingGroup, mode: str, now) ->
     return membership
 
 
+def _event_groups_locked(event_id: int) -> None:
+    """Lock every group of the event (id order) before reading someone's places: a place
+    being published or moved at this moment is then seen, never missed."""
+    lock_groups(db.session.scalars(select(WorkingGroup.id).where(WorkingGroup.event_id == event_id)))
+
+
+def _places(registration: Registration) -> list[GroupMembership]:
+    return list(db.session.scalars(select(GroupMembership).options(selectinload(GroupMembership.group))
+                                   .where(GroupMembership.registration_id == registration.id)
+                                   .order_by(GroupMembership.id).execution_options(populate_existing=True)))
+
+
 def release_memberships(registration: Registration, now: datetime | None = None) -> list[GroupMembership]:
     """The registration is cancelled: give back its places in every round, and let the
     first in line of each group it left take the seat (told by email). Part of the
-    caller's transaction: the caller commits. Returns the promoted places."""
-    memberships = list(db.session.scalars(select(GroupMembership).options(selectinload(GroupMembership.group))
-                                          .where(GroupMembership.registration_id == registration.id)))
-    if not memberships:
-        return []
-    lock_groups([m.group_id for m in memberships])
+    caller's transaction (which holds the registration's row): the caller commits.
+    Returns the promoted places."""
+    _event_groups_locked(registration.event_id)
     promoted = []
-    for membership in memberships:
+    for membership in _places(registration):
         group, was_seated = membership.group, membership.status == ASSIGNED
         db.session.delete(membership)
         db.session.flush()
         if was_seated:
             release_seat(group.id, registration.mode)
             promoted += promote_waitlist(group, registration.mode)
+    queue_promotion_mails(promoted)
+    return promoted
+
+
+def follow_mode_change(registration: Registration, old_mode: str, now: datetime | None = None) -> list:
+    """The registration now attends in another mode: each seated place gives back its seat
+    of ``old_mode`` (the group's line for it moves up) and takes one of the new mode in the
+    same group, or joins the end of that group's line; a group without seats for the new
+    mode loses the place. Part of the caller's transaction. Returns the promoted places."""
+    _event_groups_locked(registration.event_id)
+    promoted, mode, now = [], registration.mode, now or utcnow()
+    for membership in _places(registration):
+        group = membership.group
+        if membership.status == ASSIGNED:
+            release_seat(group.id, old_mode)
+        if _participant_seats(group, mode) <= 0:
+            db.session.delete(membership)
+        elif membership.status == ASSIGNED and not take_seat(group.id, mode):
+            membership.status, membership.created_at = GROUP_WAITLISTED, now
+        db.session.flush()
+        promoted += promote_waitlist(group, old_mode) + promote_waitlist(group, mode)
     queue_promotion_mails(promoted)
     return promoted

@@ -204,6 +204,7 @@ def publish_round(round_: GroupRound, actor, now: datetime | None = None, notify
     if any(g is not None and g not in known for g in draft.assignment.values()):
         raise ValidationError(_l("The groups changed since the assignment was run: run it again."))
     choice.lock_groups(known)
+    _drop_no_longer_confirmed(data)
     locked, manual = set(draft.figures.get("locked", ())), set(draft.figures.get("manual", ()))
     news = {}
     for registration_id in data.registrations:
@@ -228,6 +229,16 @@ def publish_round(round_: GroupRound, actor, now: datetime | None = None, notify
                          MAIL_ASSIGNED if group_id is not None else UNASSIGNED)
     db.session.commit()
     return PublishReport(assigned, len(data.registrations) - assigned, len(news) if notify else 0)
+
+
+def _drop_no_longer_confirmed(data: RoundInput) -> None:
+    """Read again, under the groups' locks, who is still confirmed: a registration
+    cancelled since the round was loaded gets no place (its cancellation has already
+    released its places, or waits for these locks and will)."""
+    still = set(db.session.scalars(select(Registration.id).where(
+        Registration.id.in_(list(data.registrations)), Registration.status == CONFIRMED)))
+    for registration_id in set(data.registrations) - still:
+        del data.registrations[registration_id]
 
 
 def _place(round_, registration_id, membership, group_id, now) -> tuple[GroupMembership | None, bool]:

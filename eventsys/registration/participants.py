@@ -2,9 +2,10 @@
 pending registrations, add someone by hand, move someone between in person and online,
 cancel on their behalf (services.cancel_registration).
 
-Every action first locks the event's seat counter row (seats.lock_counter) and re-reads
-the registration, so two organisers (or an organiser and the participant) acting at the
-same moment are serialised and a seat is never given or freed twice.
+Every action first locks the event's seat counter row and re-reads the registration
+(seats.lock), and changes it only through seats.transition, so two organisers (or an
+organiser and the participant) acting at the same moment are serialised and a seat is
+never given or freed twice.
 """
 from __future__ import annotations
 
@@ -114,8 +115,7 @@ def _require(actor, event: Event) -> None:
 def _lock(registration: Registration):
     """Serialise with every other seat change of the event, then re-read the registration."""
     settings = services.get_settings(registration.event)
-    seats.lock_counter(settings.id)
-    db.session.refresh(registration)
+    seats.lock(registration, settings)
     return settings
 
 
@@ -127,7 +127,7 @@ def approve_registration(registration: Registration, actor, now: datetime | None
     if registration.status != PENDING:
         db.session.rollback()
         raise Conflict(_l("Only registrations awaiting approval can be approved."))
-    registration.status, registration.confirmed_at = CONFIRMED, now or utcnow()
+    seats.transition(registration, settings, CONFIRMED, confirmed_at=now or utcnow())
     services._queue_status_mail(registration, registration.event, settings)
     db.session.commit()
     return registration
@@ -143,9 +143,7 @@ def reject_registration(registration: Registration, actor, now: datetime | None 
         raise Conflict(_l("Only registrations awaiting approval can be rejected."))
     now = now or utcnow()
     event = registration.event
-    seats.release_seat(settings.id, registration.mode)
-    registration.status, registration.cancelled_at = REJECTED, now
-    db.session.flush()
+    seats.transition(registration, settings, REJECTED, cancelled_at=now)
     promoted = seats.promote_waitlisted(settings, registration.mode, now)
     _queue(registration, "registration_rejected", _l("Your registration: %(title)s", title=event.title))
     for other in promoted:
@@ -169,23 +167,18 @@ def move_registration(registration: Registration, mode: str, actor, now: datetim
     _check_target(event, settings, registration, mode)
     now = now or utcnow()
     old_mode, was_seated = registration.mode, registration.holds_seat
-    if not seats.take_seat(settings.id, mode):
+    status = registration.status if was_seated else seats.seated_status(settings)
+    values = {"checked_in_at": None, **({} if was_seated else seats.seat_values(status, now))}
+    if not seats.transition(registration, settings, status, mode, **values):
         db.session.refresh(settings)
         taken, capacity = getattr(settings, f"{mode}_taken"), getattr(settings, f"{mode}_capacity")
         db.session.rollback()
         raise ValidationError(_l("All %(mode)s seats are taken (%(taken)s of %(capacity)s): raise the "
                                  "capacity first.", mode=MODE_NAMES[mode], taken=taken, capacity=capacity),
                               field="mode")
-    registration.mode = mode
-    if not was_seated:
-        registration.status = PENDING if settings.requires_approval else CONFIRMED
-        registration.confirmed_at = now if registration.status == CONFIRMED else None
-    registration.checked_in_at = None
-    promoted = []
+    promoted = seats.promote_waitlisted(settings, old_mode, now) if was_seated else []
     if was_seated:
-        seats.release_seat(settings.id, old_mode)
-        db.session.flush()
-        promoted = seats.promote_waitlisted(settings, old_mode, now)
+        services.follow_mode_in_groups(registration, old_mode, now)
     _queue(registration, "registration_moved", _l("Your way of attending changed: %(title)s", title=event.title),
            settings=settings)
     for other in promoted:
@@ -234,15 +227,25 @@ def add_participant(event: Event, values: dict, actor, now: datetime | None = No
 
 def _seat_by_hand(event, settings, email, name, mode, now):
     user = get_user_by_email(email) or _new_account(email, name)
-    registration = services.get_registration(event, user) or Registration(event_id=event.id, user_id=user.id)
-    if registration.id is not None and registration.status in services.ACTIVE:
-        db.session.rollback()
-        raise Conflict(_l("%(email)s is already registered for this event.", email=email), field="email")
+    registration = services.get_registration(event, user)
+    if registration is not None:
+        seats.lock(registration, settings)
+        if registration.status in services.ACTIVE:
+            db.session.rollback()
+            raise Conflict(_l("%(email)s is already registered for this event.", email=email), field="email")
     # An account nobody has logged in to yet gets a link to choose its password.
     token = make_reset_token(user) if user.password_hash.startswith(UNSET) else None
-    seated = seats.take_seat(settings.id, mode)
-    _fill(registration, user, mode, CONFIRMED if seated else WAITLISTED, now)
-    db.session.add(registration)
+    if registration is not None:  # cancelled or rejected before: active again
+        values = {"created_at": now, "cancelled_at": None, "checked_in_at": None}
+        if not seats.transition(registration, settings, CONFIRMED, mode, confirmed_at=now, **values):
+            seats.transition(registration, settings, WAITLISTED, mode, confirmed_at=None, **values)
+        _fill(registration, user)
+    else:
+        status = CONFIRMED if seats.take_seat(settings.id, mode) else WAITLISTED
+        registration = Registration(event_id=event.id, user_id=user.id, mode=mode, status=status, created_at=now,
+                                    confirmed_at=now if status == CONFIRMED else None)
+        _fill(registration, user)
+        db.session.add(registration)
     db.session.flush()
     return registration, token
 
@@ -259,13 +262,9 @@ def _new_account(email: str, name) -> User:
     return user
 
 
-def _fill(registration: Registration, user: User, mode: str, status: str, now: datetime) -> None:
-    registration.mode, registration.status = mode, status
+def _fill(registration: Registration, user: User) -> None:
     registration.stakeholder_category = user.stakeholder_category or ""
     registration.country = user.country or ""
-    registration.created_at = now
-    registration.confirmed_at = now if status == CONFIRMED else None
-    registration.cancelled_at = registration.checked_in_at = None
 
 
 def _queue(registration: Registration, template: str, subject, **context) -> None:

@@ -108,14 +108,23 @@ def register(event: Event, user, mode: str, answers: dict | None = None, consent
     if not consent_privacy:
         raise ValidationError(_l("Please accept the privacy notice to register."), field="consent_privacy")
     existing = get_registration(event, user)
-    if existing is not None and existing.status in ACTIVE:
-        return existing
-    clean = validate_answers(questions_for(event, mode), answers or {})
-    registration = existing or Registration(event_id=event.id, user_id=user.id)
+    if existing is not None:
+        seats.lock(existing, settings)  # the same person's other request may be changing it
+        if existing.status in ACTIVE:
+            db.session.commit()
+            return existing
+    try:
+        clean = validate_answers(questions_for(event, mode), answers or {})
+    except ValidationError:
+        db.session.rollback()  # releases the lock taken above
+        raise
+    if existing is not None:
+        return _register_again(existing, event, user, settings, mode, clean, consent_public_list, now)
     seated = seats.take_seat(settings.id, mode)
-    _fill(registration, user, mode, settings, consent_public_list, now)
-    registration.status = (PENDING if settings.requires_approval else CONFIRMED) if seated else WAITLISTED
-    registration.confirmed_at = now if registration.status == CONFIRMED else None
+    status = seats.seated_status(settings) if seated else WAITLISTED
+    registration = Registration(event_id=event.id, user_id=user.id, mode=mode, status=status,
+                                created_at=now, **seats.seat_values(status, now))
+    _fill(registration, user, settings, consent_public_list, now)
     db.session.add(registration)
     _store_answers(registration, clean)
     try:
@@ -132,16 +141,27 @@ def register(event: Event, user, mode: str, answers: dict | None = None, consent
     return registration
 
 
-def _fill(registration, user, mode, settings, consent_public_list, now):
-    registration.mode = mode
+def _register_again(registration, event, user, settings, mode, clean, consent_public_list, now) -> Registration:
+    """A cancelled or rejected registration becomes active again (under the counter lock)."""
+    values = {"created_at": now, "cancelled_at": None, "checked_in_at": None}
+    status = seats.seated_status(settings)
+    if not seats.transition(registration, settings, status, mode, **values, **seats.seat_values(status, now)):
+        seats.transition(registration, settings, WAITLISTED, mode, **values, confirmed_at=None)
+    _fill(registration, user, settings, consent_public_list, now)
+    _store_answers(registration, clean)
+    db.session.flush()
+    _queue_status_mail(registration, event, settings)
+    db.session.commit()
+    return registration
+
+
+def _fill(registration, user, settings, consent_public_list, now):
+    """What a (new or renewed) registration copies from the account and the form."""
     registration.stakeholder_category = user.stakeholder_category or ""
     registration.country = user.country or ""
     registration.consent_privacy_version = settings.privacy_notice_version
     registration.consent_privacy_at = now
     registration.consent_public_list = bool(consent_public_list)
-    registration.created_at = now
-    registration.cancelled_at = None
-    registration.checked_in_at = None
 
 
 def _store_answers(registration: Registration, clean: dict) -> None:
@@ -159,21 +179,19 @@ def _store_answers(registration: Registration, clean: dict) -> None:
 def cancel_registration(registration: Registration, actor, now: datetime | None = None) -> list[Registration]:
     """Cancel (by the participant, or an organiser on their behalf). Frees the seat and
     promotes the first in line, who is told by email. Returns the promoted registrations."""
-    from eventsys import permissions
     event = registration.event
-    if actor is None or (actor.id != registration.user_id and not permissions.can_view_participants(actor, event)):
-        raise PermissionDenied(_l("You can only cancel your own registration."))
-    if registration.status not in ACTIVE:
-        raise Conflict(_l("This registration is already cancelled."))
+    _check_may_cancel(registration, actor, event)
     now = now or utcnow()
     settings = get_settings(event)
-    was_seated = registration.status in SEATED
-    if was_seated:
-        seats.release_seat(settings.id, registration.mode)
-    registration.status = CANCELLED
-    registration.cancelled_at = now
-    db.session.flush()
-    promoted = seats.promote_waitlisted(settings, registration.mode, now) if was_seated else []
+    seats.lock(registration, settings)
+    try:  # again on the current row: it may have changed (or lost its owner) meanwhile
+        _check_may_cancel(registration, actor, event)
+    except Exception:
+        db.session.rollback()
+        raise
+    was_seated, mode = registration.status in SEATED, registration.mode
+    seats.transition(registration, settings, CANCELLED, cancelled_at=now, stale_message=ALREADY_CANCELLED)
+    promoted = seats.promote_waitlisted(settings, mode, now) if was_seated else []
     _queue_cancel_mail(registration, event)
     for other in promoted:
         _queue_status_mail(other, event, settings, promoted=True)
@@ -182,6 +200,17 @@ def cancel_registration(registration: Registration, actor, now: datetime | None 
     release_memberships(registration, now)
     db.session.commit()
     return promoted
+
+
+ALREADY_CANCELLED = _l("This registration is already cancelled.")
+
+
+def _check_may_cancel(registration: Registration, actor, event: Event) -> None:
+    from eventsys import permissions
+    if actor is None or (actor.id != registration.user_id and not permissions.can_view_participants(actor, event)):
+        raise PermissionDenied(_l("You can only cancel your own registration."))
+    if registration.status not in ACTIVE:
+        raise Conflict(ALREADY_CANCELLED)
 
 
 def promote_after_capacity_change(event: Event, now: datetime | None = None) -> list[Registration]:
@@ -235,16 +264,19 @@ def update_registration(registration: Registration, actor, mode: str, answers: d
     """The participant edits their answers, their consent to be listed, and their way of
     attending. A new mode needs a free seat there (taken atomically); the old seat is
     given back and the first in line for it promoted. Raises ValidationError at the field."""
-    if actor is None or actor.id != registration.user_id:
-        raise PermissionDenied(_l("You can only change your own registration."))
-    if registration.status not in ACTIVE:
-        raise Conflict(_l("This registration is cancelled. Register again instead."))
+    _check_may_update(registration, actor)
     now = now or utcnow()
     event = registration.event
     settings = get_settings(event)
     if mode not in offered_modes(event, settings):
         raise ValidationError(_l("This event does not offer that way of attending."), field="mode")
     clean = validate_answers(questions_for(event, mode), answers or {})
+    seats.lock(registration, settings)
+    try:  # again on the current row: a concurrent request may have changed it
+        _check_may_update(registration, actor)
+    except Exception:
+        db.session.rollback()
+        raise
     promoted = []
     if mode != registration.mode:
         promoted = _switch_mode(registration, settings, mode, now)
@@ -256,18 +288,30 @@ def update_registration(registration: Registration, actor, mode: str, answers: d
     return registration
 
 
+def _check_may_update(registration: Registration, actor) -> None:
+    if actor is None or actor.id != registration.user_id:
+        raise PermissionDenied(_l("You can only change your own registration."))
+    if registration.status not in ACTIVE:
+        raise Conflict(_l("This registration is cancelled. Register again instead."))
+
+
 def _switch_mode(registration: Registration, settings: RegistrationSettings, mode: str, now) -> list:
     old_mode = registration.mode
-    if registration.status == WAITLISTED:
-        seats.lock_counter(settings.id)
-        registration.mode, registration.created_at = mode, now  # joins the end of the other line
+    if registration.status == WAITLISTED:  # joins the end of the other line
+        seats.transition(registration, settings, WAITLISTED, mode, created_at=now)
         return []
-    if not seats.take_seat(settings.id, mode):
+    if not seats.transition(registration, settings, registration.status, mode):
         db.session.rollback()
         label = _l("in-person") if mode == "in_person" else _l("online")
         raise ValidationError(_l("All %(mode)s seats are taken, so you keep your current seat.", mode=label),
                               field="mode")
-    seats.release_seat(settings.id, old_mode)
-    registration.mode = mode
-    db.session.flush()
-    return seats.promote_waitlisted(settings, old_mode, now)
+    promoted = seats.promote_waitlisted(settings, old_mode, now)
+    follow_mode_in_groups(registration, old_mode, now)
+    return promoted
+
+
+def follow_mode_in_groups(registration: Registration, old_mode: str, now) -> None:
+    """Working-group places follow a confirmed registration to its new mode (groups/)."""
+    if registration.status == CONFIRMED:
+        from eventsys.groups.choice import follow_mode_change
+        follow_mode_change(registration, old_mode, now)

@@ -2,9 +2,6 @@
 connection, submit at once, on SQLite (file) and PostgreSQL."""
 from __future__ import annotations
 
-import threading
-
-import pytest
 from sqlalchemy import func, select
 
 from eventsys.auth.models import User
@@ -15,42 +12,15 @@ from eventsys.feedback import services
 from eventsys.feedback.answering import submit_response
 from eventsys.feedback.models import FeedbackAnswer, FeedbackForm, FeedbackRespondent, FeedbackResponse
 from eventsys.registration.models import Registration
+from tests.concurrency import run_each
 from tests.feedback.helpers import form_for, make_feedback_event, questions, register
 
 THREADS = 20
 
 
-@pytest.fixture
-def pooled_app(make_app):
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": THREADS + 5, "max_overflow": 10,
-                                              "pool_pre_ping": True, "pool_timeout": 60})
-    with app.app_context():
-        yield app
-        db.session.remove()
-
-
 def _all_at_once(app, work, items) -> list:
-    """Run ``work(item)`` in a thread per item (own app context, session and connection),
-    released together by a barrier; returns what each raised (None when it succeeded)."""
-    barrier = threading.Barrier(len(items))
-    outcomes = [None] * len(items)
-
-    def run(index, item):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                work(item)
-            except Exception as exc:  # noqa: BLE001  (collected and asserted on)
-                outcomes[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, item)) for i, item in enumerate(items)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+    """What each ``work(item)`` run at once raised (None when it succeeded)."""
+    return [o if isinstance(o, BaseException) else None for o in run_each(app, work, items)]
 
 
 def _setup(make_user, anonymous: bool, people: int = 1):

@@ -11,7 +11,8 @@ import pytest
 from eventsys.agenda.models import AgendaSlot
 from eventsys.extensions import db
 from eventsys.groups import services
-from eventsys.registration.models import CONFIRMED, Registration
+from eventsys.registration import seats
+from eventsys.registration.models import CONFIRMED, SEATED, Registration
 from tests.registration.helpers import make_open_event
 
 _n = itertools.count(1)
@@ -25,7 +26,7 @@ def owner(make_user):
 
 @pytest.fixture
 def event(app, owner):
-    return make_open_event(owner=owner, in_person=None, online=None)
+    return make_open_event(owner=owner, in_person=500, online=None)
 
 
 @pytest.fixture
@@ -39,9 +40,16 @@ def add_participant(app, make_user):
                                     stakeholder_category=category, consent_privacy_version="1",
                                     created_at=T0 + timedelta(minutes=n))
         db.session.add(registration)
+        if status in SEATED:  # keep the event's seat counter true to the rows (eventsys check-seats)
+            seats.take_seat(seats_of(event).id, mode)
         db.session.commit()
         return registration
     return build
+
+
+def seats_of(event):
+    from eventsys.registration.services import get_settings
+    return get_settings(event)
 
 
 @pytest.fixture

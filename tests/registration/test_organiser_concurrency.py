@@ -3,57 +3,22 @@ overbook: simultaneous moves into a nearly full mode, a capacity lowered while p
 register, and an approval racing a cancellation."""
 from __future__ import annotations
 
-import threading
-
-import pytest
 from sqlalchemy import func, select
 
 from eventsys.auth.models import User
-from eventsys.errors import Conflict, ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.registration import organiser, participants, services
 from eventsys.registration.models import Registration, RegistrationSettings
+from tests.concurrency import assert_counters_match, kinds, run_each
 from tests.registration.helpers import make_open_event
 
 THREADS = 24
 
 
-@pytest.fixture
-def pooled_app(make_app):
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": THREADS + 5, "max_overflow": 10,
-                                              "pool_pre_ping": True, "pool_timeout": 60})
-    with app.app_context():
-        yield app
-        db.session.remove()
-
-
 def _all_at_once(app, work, items) -> list:
-    """Run ``work(item)`` in one thread (own app context, session and connection) per item,
-    released together; returns each outcome ("ok" or the DomainError class name)."""
-    barrier = threading.Barrier(len(items))
-    outcomes, errors = [], []
-
-    def run(item):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                work(item)
-                outcomes.append("ok")
-            except (ValidationError, Conflict) as exc:
-                outcomes.append(type(exc).__name__)
-            except Exception as exc:  # reported below, never swallowed
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
-    return sorted(outcomes)
+    """Sorted outcomes of ``work(item)`` run at once: "ok" or the DomainError's class name."""
+    return kinds(run_each(app, work, items))
 
 
 def _seats(event_id) -> dict:
@@ -80,6 +45,7 @@ def test_concurrent_moves_into_three_free_seats_move_exactly_three(pooled_app, m
     outcomes = _all_at_once(pooled_app, move, ids)
     assert outcomes == ["ValidationError"] * (THREADS - 3) + ["ok"] * 3
     assert _seats(event_id) == {"in_person": (THREADS - 3, THREADS - 3, THREADS), "online": (3, 3, 3)}
+    assert_counters_match()
 
 
 def test_capacity_lowered_while_people_register_never_ends_below_the_seats_taken(pooled_app, make_user):
@@ -104,6 +70,7 @@ def test_capacity_lowered_while_people_register_never_ends_below_the_seats_taken
         assert (capacity, taken) == (THREADS, THREADS - 1)
     else:
         assert (capacity, taken) == (12, 12)
+    assert_counters_match()
 
 
 def test_approval_racing_a_cancellation_frees_the_seat_once(pooled_app, make_user):
@@ -127,3 +94,4 @@ def test_approval_racing_a_cancellation_frees_the_seat_once(pooled_app, make_use
     assert _seats(event_id)["in_person"] == (1, 1, 1)
     assert db.session.get(Registration, ids[0]).status == "cancelled"
     assert db.session.get(Registration, ids[1]).status == "pending"
+    assert_counters_match()
