@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from config import normalise_database_url  # noqa: E402
+from eventsys.config import normalise_database_url  # noqa: E402
 
 SLOTS, ROOMS, DAYS, SPEAKERS = 300, 10, 3, 250
 AGENDA, HEALTH = "/events/demo/agenda", "/healthz"

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 from sqlalchemy import create_engine, event as sa_event, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from config import normalise_database_url  # noqa: E402
+from eventsys.config import normalise_database_url  # noqa: E402
 
 PARTICIPANTS, FORMS, RESPONSES = 5_000, 20, 20_000
 WARMUP, REQUESTS = 3, 21

@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from config import normalise_database_url  # noqa: E402
+from eventsys.config import normalise_database_url  # noqa: E402
 
 PGBIN = Path("/usr/lib/postgresql/15/bin")
 
