@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import importlib.util
 import os
 import subprocess
 import sys
@@ -94,3 +95,34 @@ def test_test_only_packages_stay_out_of_the_run_time_dependencies():
     assert "icalendar" not in used
     assert "icalendar" in _declared(project["optional-dependencies"]["test"])
     assert "icalendar" not in _declared(project["dependencies"])
+
+
+def _lock_tool():
+    spec = importlib.util.spec_from_file_location("lock_tool", ROOT / "tools" / "lock.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_lock_files_were_built_from_pyproject_as_it_is():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "lock.py"), "check"],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_lock_check_fails_when_a_dependency_changes(tmp_path):
+    lock = _lock_tool()
+    for name in ("pyproject.toml", "requirements.lock", "requirements-test.lock"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    assert lock.stale_locks(tmp_path) == []
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"pytest>=8",', '"pytest>=8.1",'))
+    assert lock.stale_locks(tmp_path) == ["requirements.lock", "requirements-test.lock"]
+
+
+def test_lock_files_pin_every_package_with_hashes():
+    for name in ("requirements.lock", "requirements-test.lock"):
+        entries = [line for line in (ROOT / name).read_text().splitlines() if line and line[0].isalnum()]
+        assert entries and all("==" in e and e.endswith("\\") for e in entries), name
+    pinned = (ROOT / "requirements-test.lock").read_text()
+    assert "\nicalendar==" in pinned and "\nicalendar==" not in (ROOT / "requirements.lock").read_text()
