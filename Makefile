@@ -5,18 +5,23 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run install install-test test test-sqlite test-postgres bench clean
+LOCKVENV ?= .venv-lock
+
+.PHONY: run install install-test test test-sqlite test-postgres bench lock lock-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Exact versions with hashes from the lock files (see `make lock`), then eventsys itself.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -50,8 +55,18 @@ test-postgres: install-test
 	@echo "== test suite on PostgreSQL =="
 	@$(PYTEST)
 
+## make lock: resolve pyproject.toml's dependencies afresh from PyPI into the lock files
+lock:
+	$(PYTHON) -m venv $(LOCKVENV)
+	$(LOCKVENV)/bin/python -m pip install --quiet --upgrade pip pip-tools
+	$(LOCKVENV)/bin/python tools/lock.py write
+
+## make lock-check: fail when pyproject.toml's dependencies changed since the last `make lock`
+lock-check:
+	$(PYTHON) tools/lock.py check
+
 bench: install-test
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) dist build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(LOCKVENV) dist build *.egg-info .pytest_cache

@@ -12,34 +12,21 @@ Usage: python bench/agenda.py   (or: make bench)
 """
 from __future__ import annotations
 
-import contextlib
 import http.client
-import os
 import secrets
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+from sqlalchemy import event
 
-from sqlalchemy import create_engine, event, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from config import normalise_database_url  # noqa: E402
+from harness import HEALTH, bench_database, gunicorn, make_app
 
 SLOTS, ROOMS, DAYS, SPEAKERS = 300, 10, 3, 250
-AGENDA, HEALTH = "/events/demo/agenda", "/healthz"
+AGENDA = "/events/demo/agenda"
 WARMUP, REQUESTS = 20, 200
 MEASURE_BUDGET_S = 60  # stop early on a very slow page, so the whole run stays under 2 minutes
-START_TIMEOUT_S = 30
 
 
 def main() -> int:
@@ -49,42 +36,9 @@ def main() -> int:
               f"gunicorn 2 workers; {REQUESTS} requests each to {AGENDA} and {HEALTH}, interleaved")
         build_s, queries, in_process_status = prepare(url, secret)
         print(f"figure scaled_demo_build_ms = {build_s * 1000:.0f} ms target < 2000")
-        with gunicorn(url, secret, Path(tmp)) as port:
+        with gunicorn(url, secret) as port:
             timings = measure(port)
     return report(timings, queries, in_process_status)
-
-
-@contextlib.contextmanager
-def bench_database(tmp: str):
-    """Yield (url, label) of an empty database; remove it afterwards."""
-    base = normalise_database_url(os.environ.get("EVENTSYS_BENCH_DATABASE_URL") or None)
-    if not base:
-        yield "sqlite:///" + str(Path(tmp) / "bench.db"), "SQLite (temporary file)"
-        return
-    url = make_url(base)
-    name = f"{url.database or 'eventsys'}_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no CREATEDB right: reuse the named database, emptied
-        admin.dispose()
-        print(f"note: cannot create a database ({error.__class__.__name__}); "
-              f"dropping and creating all tables in {url.database} instead")
-        yield base, f"PostgreSQL {url.database} (tables recreated)"
-        return
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False), f"PostgreSQL (fresh database {name})"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def make_app(url: str, secret: str):
-    from eventsys import create_app
-    return create_app({"ENV_NAME": "production", "DEBUG": False, "SECRET_KEY": secret,
-                       "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "memory://"})
 
 
 def prepare(url: str, secret: str) -> tuple[float, int | None, int]:
@@ -114,58 +68,6 @@ def prepare(url: str, secret: str) -> tuple[float, int | None, int]:
         db.session.remove()
         db.engine.dispose()
     return build_s, (len(statements) if status == 200 else None), status
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def gunicorn(url: str, secret: str, tmp: Path):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "EVENTSYS_DEBUG"}
-    env.update(EVENTSYS_ENV="production", EVENTSYS_SECRET_KEY=secret, EVENTSYS_DATABASE_URL=url,
-               EVENTSYS_RATELIMIT_STORAGE_URL="memory://",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
-    log_path = tmp / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", "--chdir", str(ROOT), "eventsys:create_app()"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_until_healthy(port, proc, log_path)
-        yield port
-    finally:
-        stop(proc)
-
-
-def wait_until_healthy(port: int, proc: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}:\n{log_path.read_text()[-2000:]}")
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", HEALTH)
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-        time.sleep(0.1)
-    raise SystemExit(f"gunicorn did not answer {HEALTH} within {START_TIMEOUT_S} s:\n{log_path.read_text()[-2000:]}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Stop the gunicorn master we started (it stops its workers); kill its group if it hangs."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def measure(port: int) -> dict:

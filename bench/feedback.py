@@ -16,62 +16,21 @@ Usage: python bench/feedback.py
 """
 from __future__ import annotations
 
-import contextlib
-import os
 import random
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 import uuid
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+from sqlalchemy import event as sa_event, insert, select
 
-from sqlalchemy import create_engine, event as sa_event, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from config import normalise_database_url  # noqa: E402
+from harness import bench_database, make_app
 
 PARTICIPANTS, FORMS, RESPONSES = 5_000, 20, 20_000
 WARMUP, REQUESTS = 3, 21
 KINDS = ("plenary", "keynote", "panel", "working_group")
-
-
-@contextlib.contextmanager
-def bench_database(tmp: str):
-    """Yield (url, label) of an empty database; remove it afterwards."""
-    base = normalise_database_url(os.environ.get("EVENTSYS_BENCH_DATABASE_URL") or None)
-    if not base:
-        yield "sqlite:///" + str(Path(tmp) / "bench.db"), "SQLite (temporary file)"
-        return
-    url = make_url(base)
-    name = f"{url.database or 'eventsys'}_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no CREATEDB right: reuse the named database, emptied
-        admin.dispose()
-        print(f"note: cannot create a database ({error.__class__.__name__}); "
-              f"dropping and creating all tables in {url.database} instead")
-        yield base, f"PostgreSQL {url.database} (tables recreated)"
-        return
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False), f"PostgreSQL (fresh database {name})"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def make_app(url: str):
-    from eventsys import create_app
-    return create_app({"ENV_NAME": "production", "DEBUG": False, "SECRET_KEY": secrets.token_hex(32),
-                       "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "memory://"})
 
 
 def build(rng: random.Random):

@@ -26,15 +26,10 @@ import statistics
 import sys
 import multiprocessing
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout without installing
-sys.path.insert(0, str(ROOT / "bench"))
+from sqlalchemy import create_engine, event, text
 
-from sqlalchemy import create_engine, event, text  # noqa: E402
-
-from agenda import bench_database, gunicorn, make_app  # noqa: E402  (bench/agenda.py)
+from harness import bench_database, gunicorn, make_app
 
 SLOTS, ROOMS, DAYS = 300, 10, 3
 EVENT_FEED, HEALTH = "/events/demo/agenda.ics", "/healthz"
@@ -54,7 +49,7 @@ def main() -> int:
         feeds = {"event": EVENT_FEED, "personal": personal_feed}
         engine = create_engine(url)
         try:
-            with gunicorn(url, secret, Path(tmp)) as port:
+            with gunicorn(url, secret) as port:
                 results = measure(port, feeds, lambda: bump(engine), url)
         finally:
             engine.dispose()

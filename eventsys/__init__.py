@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-import config as config_module
+from eventsys import config as config_module
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

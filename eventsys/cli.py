@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
-from config import ConfigError
+from eventsys.config import ConfigError
 
 
 @click.command("create-admin")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import config
+from eventsys import config
 from eventsys import create_app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ from wtforms import (DateTimeLocalField, FieldList, Form, FormField, SelectField
                      SubmitField, TextAreaField, URLField)
 from wtforms.validators import DataRequired, Length, Optional
 
-from eventsys.forms import ActionForm, apply_domain_error  # noqa: F401  (re-exported)
+from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
 from eventsys.timeutil import to_local
 
 KIND_LABELS = {
@@ -33,11 +33,11 @@ def _optional_int(value):
 class SpeakerRowForm(Form):
     """One speaker of a slot; a row whose speaker is left empty is ignored."""
     speaker_id = SelectField(_l("Speaker"), coerce=_optional_int)
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default="speaker")
+    role = SelectField(_l("Role"), choices=as_choices(ROLE_LABELS.items()), default="speaker")
 
 
 class SlotForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()), validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=as_choices(KIND_LABELS.items()), validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[DataRequired()])
@@ -52,9 +52,9 @@ class SlotForm(FlaskForm):
     def prepare(self, event, rooms, speakers) -> "SlotForm":
         """Fill the choices (rooms and speakers of the event) and add empty speaker rows."""
         self.time_zone = event.timezone
-        self.room_id.choices = [("", _("— no room (online only) —"))] + [(r.id, r.name) for r in rooms]
-        self._speaker_choices = [("", _("— choose a speaker —"))] + [
-            (s.id, f"{s.name} ({s.organisation})" if s.organisation else s.name) for s in speakers]
+        self.room_id.choices = as_choices([("", _("— no room (online only) —"))] + [(r.id, r.name) for r in rooms])
+        self._speaker_choices = as_choices([("", _("— choose a speaker —"))] + [
+            (s.id, f"{s.name} ({s.organisation})" if s.organisation else s.name) for s in speakers])
         blanks = sum(1 for row in self.speakers if row.form.speaker_id.data is None)
         for _i in range(max(0, BLANK_SPEAKER_ROWS - blanks)):
             self.speakers.append_entry()

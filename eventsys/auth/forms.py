@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from eventsys.auth.models import STAKEHOLDER_CATEGORIES
-from eventsys.forms import apply_domain_error  # noqa: F401  (re-exported)
+from eventsys.forms import apply_domain_error, as_choices  # noqa: F401  (re-exported)
 from eventsys.reference import country_choices, sorted_timezones
 
 STAKEHOLDER_LABELS = {
@@ -23,11 +23,11 @@ LANGUAGE_LABELS = {"en": "English", "es": "Español"}
 
 class ProfileFieldsMixin:
     def fill_choices(self):
-        self.country.choices = [("", _l("— not given —"))] + country_choices(str(get_locale() or "en"))
-        self.timezone.choices = [("", _l("— use the event's time zone —"))] + [(z, z) for z in sorted_timezones()]
-        self.stakeholder_category.choices = [("", _l("— not given —"))] + [
-            (key, STAKEHOLDER_LABELS[key]) for key in STAKEHOLDER_CATEGORIES]
-        self.locale.choices = [("", _l("— as my browser —"))] + list(LANGUAGE_LABELS.items())
+        self.country.choices = as_choices([("", _l("— not given —"))] + country_choices(str(get_locale() or "en")))
+        self.timezone.choices = as_choices([("", _l("— use the event's time zone —"))] + [(z, z) for z in sorted_timezones()])
+        self.stakeholder_category.choices = as_choices([("", _l("— not given —"))] + [
+            (key, STAKEHOLDER_LABELS[key]) for key in STAKEHOLDER_CATEGORIES])
+        self.locale.choices = as_choices([("", _l("— as my browser —"))] + list(LANGUAGE_LABELS.items()))
         return self
 
 

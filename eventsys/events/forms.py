@@ -6,11 +6,12 @@ from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, EmailField, HiddenField, IntegerField, SelectField, StringField,
                      SubmitField, TextAreaField, URLField)
+from wtforms import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from eventsys.events.models import FORMATS, ROLES
 from eventsys.events.services import FORMAT_LABELS, ROLE_LABELS
-from eventsys.forms import ActionForm, apply_domain_error  # noqa: F401  (re-exported)
+from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
 from eventsys.reference import country_choices, sorted_timezones
 from eventsys.series.services import series_choices
 
@@ -49,11 +50,11 @@ class EventForm(FlaskForm):
               "series_id")
 
     def fill_choices(self, actor, current_series_id: int | None = None):
-        self.timezone.choices = [(z, z) for z in sorted_timezones()]
-        self.format.choices = [(key, FORMAT_LABELS[key]) for key in FORMATS]
-        self.venue_country.choices = [("", _l("— not given —"))] + country_choices(str(get_locale() or "en"))
-        self.series_id.choices = [("", _l("— not part of a series —"))] + [
-            (str(s.id), s.title) for s in series_choices(actor, current_series_id)]
+        self.timezone.choices = as_choices((z, z) for z in sorted_timezones())
+        self.format.choices = as_choices((key, FORMAT_LABELS[key]) for key in FORMATS)
+        self.venue_country.choices = as_choices([("", _l("— not given —"))] + country_choices(str(get_locale() or "en")))
+        self.series_id.choices = as_choices([("", _l("— not part of a series —"))] + [
+            (str(s.id), s.title) for s in series_choices(actor, current_series_id)])
         return self
 
     def values(self) -> dict:
@@ -78,10 +79,8 @@ class DeleteForm(FlaskForm):
     submit = SubmitField(_l("Delete this event for good"))
 
 
-def role_choices() -> list[tuple[str, str]]:
-    # Set after construction, as the auth forms do: WTForms 3.3 warns about tuples passed
-    # to the constructor, and its SelectChoice does not exist in the 3.1 we still allow.
-    return [(key, ROLE_LABELS[key]) for key in ROLES]
+def role_choices() -> list[SelectChoice]:
+    return as_choices((key, ROLE_LABELS[key]) for key in ROLES)
 
 
 class TeamMemberForm(FlaskForm):

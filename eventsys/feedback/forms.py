@@ -11,6 +11,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.feedback.answers import field_name
+from eventsys.forms import as_choices
 
 KIND_LABELS = {"rating": _l("Rating on a scale"), "single_choice": _l("Single choice"),
                "multiple_choice": _l("Multiple choice"), "yes_no": _l("Yes or no"), "text": _l("Free text")}
@@ -47,9 +48,7 @@ class QuestionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Set after construction, as elsewhere: WTForms 3.3 warns about tuples given to the
-        # constructor, and its SelectChoice does not exist in the 3.1 we still allow.
-        self.kind.choices = list(KIND_LABELS.items())
+        self.kind.choices = as_choices(KIND_LABELS.items())
 
     @classmethod
     def for_question(cls, question, **kwargs):
@@ -109,7 +108,7 @@ def build_answer_form(questions, previous: dict | None = None):
     form = AnswerForm(data=data)
     for question in questions:
         if question.kind != "text":
-            getattr(form, field_name(question)).choices = _choices(question)
+            getattr(form, field_name(question)).choices = as_choices(_choices(question))
     return form
 
 

@@ -18,7 +18,7 @@ from eventsys.feedback import answering, export, questions, results, services
 from eventsys.feedback.forms import FormSettingsForm, NewFormForm, QuestionForm
 from eventsys.feedback.views import bp
 from eventsys.feedback.window import form_window
-from eventsys.forms import ActionForm, apply_domain_error
+from eventsys.forms import ActionForm, apply_domain_error, as_choices
 from eventsys.timeutil import utcnow
 
 manage = event_organiser(permissions.can_manage_event)
@@ -41,7 +41,7 @@ def _form_or_404(event, form_id: int):
 def _new_form_form(event) -> NewFormForm:
     new = NewFormForm()
     choices = [] if services.has_event_form(event) else [("event", _("The event as a whole"))]
-    new.slot_id.choices = choices + [(str(s.id), s.title) for s in services.slots_without_form(event)]
+    new.slot_id.choices = as_choices(choices + [(str(s.id), s.title) for s in services.slots_without_form(event)])
     return new
 
 

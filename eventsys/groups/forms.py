@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventsys.formatting import event_datetime, event_time
-from eventsys.forms import ActionForm, apply_domain_error  # noqa: F401  (re-exported)
+from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
 from eventsys.groups.models import GROUP_FORMATS, JOIN_MODES
 from eventsys.groups.services import FORMAT_LABELS, JOIN_MODE_LABELS
 from eventsys.timeutil import to_local
@@ -28,7 +28,7 @@ def _optional_int(value):
 class RoundForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
                         description=_l("For example “Day 1 afternoon”."))
-    join_mode = SelectField(_l("How participants join"), choices=[(m, JOIN_MODE_LABELS[m]) for m in JOIN_MODES],
+    join_mode = SelectField(_l("How participants join"), choices=as_choices((m, JOIN_MODE_LABELS[m]) for m in JOIN_MODES),
                             validate_choice=False)
     min_ranks = IntegerField(_l("Groups each participant must rank"), default=3,
                              validators=[InputRequired(), NumberRange(min=1, max=50)],
@@ -62,7 +62,7 @@ class GroupForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     guiding_question = StringField(_l("Guiding question"), validators=[Length(max=500)])
     description = TextAreaField(_l("Description"), description=_l("Markdown: **bold**, *italic*, lists and links."))
-    format = SelectField(_l("Format"), choices=[(f, FORMAT_LABELS[f]) for f in GROUP_FORMATS],
+    format = SelectField(_l("Format"), choices=as_choices((f, FORMAT_LABELS[f]) for f in GROUP_FORMATS),
                          default="hybrid", validate_choice=False)
     in_person_seats = IntegerField(_l("In-person seats"), default=0, validators=[InputRequired()],
                                    description=_l("Including the moderators and rapporteurs who sit in person."))
@@ -79,9 +79,9 @@ class GroupForm(FlaskForm):
     submit = SubmitField(_l("Save group"))
 
     def prepare(self, rooms, slots, tz: str) -> "GroupForm":
-        self.room_id.choices = [("", _("— no room —"))] + [(r.id, r.name) for r in rooms]
-        self.slot_ids.choices = [(s.id, f"{event_datetime(s.starts_at, tz, 'short')}–{event_time(s.ends_at, tz)} · "
-                                        f"{s.title}") for s in slots]
+        self.room_id.choices = as_choices([("", _("— no room —"))] + [(r.id, r.name) for r in rooms])
+        self.slot_ids.choices = as_choices((s.id, f"{event_datetime(s.starts_at, tz, 'short')}–{event_time(s.ends_at, tz)} · "
+                                         f"{s.title}") for s in slots)
         return self
 
     def values(self) -> dict:
@@ -129,7 +129,7 @@ def build_rank_form(count: int, required: int, groups, current: list[int] | None
     class RankForm(FlaskForm):
         submit = SubmitField(_l("Save my ranking"))
 
-    choices = [("", _("— choose a group —"))] + [(g.id, g.title) for g in groups]
+    choices = as_choices([("", _("— choose a group —"))] + [(g.id, g.title) for g in groups])
     for n in range(1, count + 1):
         setattr(RankForm, f"rank_{n}", SelectField(ordinal(n), coerce=_optional_int, choices=choices,
                                                    validate_choice=False))

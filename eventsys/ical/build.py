@@ -1,10 +1,10 @@
 """iCalendar feeds from plain data: an event's agenda, one slot, a personal feed, a series.
 
-Pure core: dataclasses in, ``bytes`` (or a parsed ``icalendar.Calendar``) out; no Flask,
-no database. The ``*_ics`` functions are what the feed views serve; they write the content
-lines themselves (see :mod:`eventsys.ical.contentlines`), because building through the
-icalendar library costs about 95 ms for 300 events here. The ``*_calendar`` functions
-parse that output back for callers that want an object; they are slower.
+Pure core: dataclasses in, ``bytes`` out; no Flask, no database. The ``*_ics`` functions
+are what the feed views serve; they write the content lines themselves (see
+:mod:`eventsys.ical.contentlines`), because building through the icalendar library costs
+about 95 ms for 300 events here. The icalendar library is therefore a test dependency only:
+the tests read every feed back with it (and with vobject).
 
 Choices a reader of the feed can rely on:
 
@@ -26,8 +26,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
-
-from icalendar import Calendar
 
 from eventsys.ical.contentlines import (clean_text, clean_uri, date_stamp, duration, encode_lines,
                                         escape_text, local_stamp, mailto, quote_param, utc_stamp)
@@ -162,25 +160,6 @@ def build_series_ics(meta: FeedMeta, events: Iterable[CalendarEventSummary]) -> 
     for item in ordered:
         body += _series_lines(item, meta.labels, spans)
     return _document(meta, spans, {item.tz for item in ordered}, body)
-
-
-def build_agenda_calendar(meta: FeedMeta, slots: Iterable[CalendarSlot],
-                          audience: Audience = "public") -> Calendar:
-    return Calendar.from_ical(build_agenda_ics(meta, slots, audience))
-
-
-def build_personal_calendar(meta: FeedMeta,
-                            parts: Iterable[tuple[Audience, Iterable[CalendarSlot]]]) -> Calendar:
-    return Calendar.from_ical(build_personal_ics(meta, parts))
-
-
-def build_series_calendar(meta: FeedMeta, events: Iterable[CalendarEventSummary]) -> Calendar:
-    return Calendar.from_ical(build_series_ics(meta, events))
-
-
-def to_ics_bytes(cal: Calendar) -> bytes:
-    """Serialise a Calendar object (the ``*_ics`` functions give bytes directly)."""
-    return cal.to_ical()
 
 
 def _document(meta: FeedMeta, spans: dict[str, list[int]], zones: set[str], body: list[str]) -> bytes:

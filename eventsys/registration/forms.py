@@ -7,6 +7,7 @@ from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField,
                      SubmitField, TextAreaField, widgets)
 from wtforms.validators import Optional
 
+from eventsys.forms import as_choices
 from eventsys.reference import country_choices
 from eventsys.registration.answers import MAX_LONG, MAX_SHORT, answer_field
 
@@ -34,7 +35,7 @@ def build_registration_form(questions, modes, formdata=None, **kwargs):
     for question in questions:
         setattr(RegistrationForm, answer_field(question.id), _question_field(question))
     form = RegistrationForm(formdata=formdata, **kwargs) if formdata is not None else RegistrationForm(**kwargs)
-    form.mode.choices = [(m, MODE_LABELS[m]) for m in modes]
+    form.mode.choices = as_choices((m, MODE_LABELS[m]) for m in modes)
     return form
 
 
@@ -46,14 +47,14 @@ def _question_field(question):
     if question.kind == "long_text":
         return TextAreaField(label, render_kw={"maxlength": MAX_LONG, "rows": 3}, **opts)
     if question.kind == "single_choice":
-        return RadioField(label, choices=[(o, o) for o in question.options], validate_choice=False, **opts)
+        return RadioField(label, choices=as_choices((o, o) for o in question.options), validate_choice=False, **opts)
     if question.kind == "multiple_choice":
-        return MultiCheckboxField(label, choices=[(o, o) for o in question.options], validate_choice=False, **opts)
+        return MultiCheckboxField(label, choices=as_choices((o, o) for o in question.options), validate_choice=False, **opts)
     if question.kind == "yes_no":
-        return RadioField(label, choices=[("yes", _l("Yes")), ("no", _l("No"))], validate_choice=False, **opts)
+        return RadioField(label, choices=as_choices([("yes", _l("Yes")), ("no", _l("No"))]), validate_choice=False, **opts)
     if question.kind == "country":
         field = SelectField(label, validate_choice=False, **opts)
-        field.kwargs["choices"] = [("", _l("— choose —"))] + country_choices(str(get_locale() or "en"))
+        field.kwargs["choices"] = as_choices([("", _l("— choose —"))] + country_choices(str(get_locale() or "en")))
         return field
     raise ValueError(question.kind)
 

@@ -8,6 +8,7 @@ from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, 
                      RadioField, SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from eventsys.forms import as_choices
 from eventsys.registration.forms import MODE_LABELS
 
 KIND_LABELS = {"short_text": _l("Short text"), "long_text": _l("Long text"), "single_choice": _l("Single choice"),
@@ -47,11 +48,11 @@ class SettingsForm(FlaskForm):
 
 class QuestionForm(FlaskForm):
     label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Type of answer"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Type of answer"), choices=as_choices(KIND_LABELS.items()))
     options = TextAreaField(_l("Options"), description=_l("For choice questions: one option per line, "
                                                           "at least two."))
     help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=500)])
-    applies_to = SelectField(_l("Asked of"), choices=list(APPLIES_LABELS.items()))
+    applies_to = SelectField(_l("Asked of"), choices=as_choices(APPLIES_LABELS.items()))
     required = BooleanField(_l("An answer is required"))
     sensitive = BooleanField(_l("Personal or sensitive (for example health or accessibility needs)"),
                              description=_l("Answers are seen only by owners and organisers, never in "
@@ -72,20 +73,20 @@ class AddParticipantForm(FlaskForm):
     submit = SubmitField(_l("Add participant"))
 
     def fill_choices(self, modes):
-        self.mode.choices = [(m, MODE_LABELS[m]) for m in modes]
+        self.mode.choices = as_choices((m, MODE_LABELS[m]) for m in modes)
         if len(modes) == 1 and not self.mode.data:
             self.mode.data = modes[0]
         return self
 
 
 class MoveForm(FlaskForm):
-    mode = SelectField(_l("Move to"), choices=list(MODE_LABELS.items()))
+    mode = SelectField(_l("Move to"), choices=as_choices(MODE_LABELS.items()))
 
 
 class MessageForm(FlaskForm):
     batch_id = HiddenField()
-    status = SelectField(_l("Send to"), choices=list(MESSAGE_STATUS_LABELS.items()))
-    mode = SelectField(_l("Way of attending"), choices=[("", _l("Both"))] + list(MODE_LABELS.items()))
+    status = SelectField(_l("Send to"), choices=as_choices(MESSAGE_STATUS_LABELS.items()))
+    mode = SelectField(_l("Way of attending"), choices=as_choices([("", _l("Both"))] + list(MODE_LABELS.items())))
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000)],
                          description=_l("Plain text. Each person receives their own copy."))

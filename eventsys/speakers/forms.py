@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from eventsys.forms import ActionForm, apply_domain_error  # noqa: F401  (re-exported)
+from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
 from eventsys.reference import country_choices
 from eventsys.speakers.services import BIO_MAX, ORGANISER_FIELDS, PROFILE_FIELDS
 
@@ -36,7 +36,7 @@ class SpeakerProfileForm(FlaskForm):
     fields_for_service = PROFILE_FIELDS
 
     def fill_choices(self):
-        self.country.choices = [("", _l("— not given —"))] + country_choices(str(get_locale() or "en"))
+        self.country.choices = as_choices([("", _l("— not given —"))] + country_choices(str(get_locale() or "en")))
         return self
 
     def values(self) -> dict:

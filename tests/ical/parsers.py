@@ -5,6 +5,8 @@ import icalendar
 import vobject
 import vobject.icalendar
 
+from eventsys.ical.build import build_agenda_ics, build_personal_ics, build_series_ics
+
 
 def forget_vobject_zones() -> None:
     """vobject keeps the first VTIMEZONE it sees per TZID for the whole process; forget
@@ -32,3 +34,20 @@ def icalendar_events(data: bytes) -> dict[str, icalendar.Event]:
 def vobject_events(data: bytes) -> dict:
     calendar = with_vobject(data)
     return {event.uid.value: event for event in calendar.contents.get("vevent", [])}
+
+
+def build_agenda_calendar(meta, slots, audience="public") -> icalendar.Calendar:
+    """The agenda feed as an icalendar object (eventsys itself only writes bytes)."""
+    return with_icalendar(build_agenda_ics(meta, slots, audience))
+
+
+def build_personal_calendar(meta, parts) -> icalendar.Calendar:
+    return with_icalendar(build_personal_ics(meta, parts))
+
+
+def build_series_calendar(meta, events) -> icalendar.Calendar:
+    return with_icalendar(build_series_ics(meta, events))
+
+
+def to_ics_bytes(cal: icalendar.Calendar) -> bytes:
+    return cal.to_ical()

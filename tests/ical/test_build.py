@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventsys.ical.build import (CalendarEventSummary, CalendarSlot, FeedMeta, SpeakerLine,
-                                 build_agenda_calendar, build_agenda_ics, build_personal_ics,
-                                 build_series_calendar, build_series_ics, select_personal_slots,
-                                 to_ics_bytes)
-from tests.ical.parsers import icalendar_events, vobject_events, with_icalendar, with_vobject
+                                 build_agenda_ics, build_personal_ics, build_series_ics,
+                                 select_personal_slots)
+from tests.ical.parsers import (build_agenda_calendar, build_series_calendar, icalendar_events,
+                                to_ics_bytes, vobject_events, with_icalendar, with_vobject)
 
 UTC = timezone.utc
 META = FeedMeta(name="Urban Futures 2025", description="The agenda",
