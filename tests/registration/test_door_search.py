@@ -38,7 +38,8 @@ def url(world, path: str) -> str:
 
 
 @pytest.mark.parametrize("email, masked", [
-    ("maria@example.org", "m•••@e•••.org"), ("a@b.co.uk", "a•••@b•••.uk"), ("x@localhost", "x•••@l•••")])
+    ("maria@example.org", "m•••@e•••.org"), ("a@b.co.uk", "a•••@b•••.uk"),
+    ("x@localhost", "x•••@l•••")])
 def test_mask_email(email, masked):
     assert door_search.mask_email(email) == masked
 
