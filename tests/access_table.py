@@ -64,6 +64,8 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     "registration.mine": (LOGGED_IN, "GET", "/events/{event}/registration"),
     "registration.edit": (LOGGED_IN, "GET", "/events/{event}/registration/edit"),
     "registration.cancel": (LOGGED_IN, "POST", "/events/{event}/registration/cancel"),
+    "registration.invitation": (PUBLIC, "GET", "/events/{event}/registration/invitation/made-up-token"),
+    "registration.decline_invitation": (PUBLIC, "POST", "/events/{event}/registration/invitation/made-up-token/decline"),
     # --- end registration participant ---
     # --- registration organiser (registration/manage.py) ---
     "registration.manage_settings": (ORGANISER, "GET", "/events/{event}/manage/registration/settings"),

@@ -16,14 +16,13 @@ from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 
+from eventsys import spreadsheet
 from eventsys.agenda.models import KINDS, SLOT_STATUSES, SPEAKER_ROLES
 
 COLUMNS = ("uid", "date", "start", "end", "kind", "title", "room", "description",
            "online_link", "speakers", "status")
 REQUIRED = ("date", "start", "end", "title")
 MAX_ROWS = 5000
-# A cell starting with one of these is a formula to Excel/LibreOffice (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _UID = re.compile(r"^[A-Za-z0-9._@:+-]{1,64}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -73,24 +72,10 @@ class CsvProblems(Exception):
         self.problems = problems
 
 
-def neutralise(value: str) -> str:
-    """Make a cell safe to open in a spreadsheet: a leading formula character gets a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def unneutralise(value: str) -> str:
-    """Undo ``neutralise`` so that export -> import gives back the same text."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
-
-
 def write_agenda_csv(rows: Iterable[dict]) -> str:
     """CSV text with a header of ``COLUMNS``; each row is a dict of those keys (strings)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([neutralise(str(row.get(column) or "")) for column in COLUMNS])
-    return out.getvalue()
+    return spreadsheet.csv_text(list(COLUMNS), ([str(row.get(column) or "") for column in COLUMNS] for row in rows),
+                                bom=False, lineterminator="\r\n")
 
 
 def format_speakers(speakers: Iterable[tuple[str, str]]) -> str:
@@ -165,7 +150,7 @@ def _row(line: int, header: list[str], cells: list[str]) -> tuple[CsvRow | None,
         return None, [_l("it has %(cells)s cells but the header has %(columns)s.",
                          cells=len(cells), columns=len(header))]
     raw = {name: "" for name in COLUMNS}
-    raw.update({name: unneutralise(value).strip() for name, value in zip(header, cells)})
+    raw.update({name: spreadsheet.uncell(value).strip() for name, value in zip(header, cells)})
     problems: list = []
     starts_at, ends_at = _times(raw, problems)
     kind = _choice(raw["kind"], KINDS, "other", problems, "kind")

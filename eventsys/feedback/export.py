@@ -8,21 +8,18 @@ written as their current wording; cells a spreadsheet would run as formulas are 
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
-from eventsys import permissions
+from eventsys import permissions, spreadsheet
 from eventsys.auth.models import User
 from eventsys.errors import Conflict, PermissionDenied
 from eventsys.extensions import db
 from eventsys.feedback import stats
 from eventsys.feedback.models import FeedbackAnswer, FeedbackForm, FeedbackQuestion, FeedbackResponse
 from eventsys.feedback.results import response_count
-from eventsys.registration.exports import neutralise
 from eventsys.registration.models import Registration
 from eventsys.timeutil import to_local
 
@@ -33,12 +30,12 @@ def _cell(question: FeedbackQuestion, value):
     options = question.options or []
     option = (lambda key: options[int(key)] if str(key).isdigit() and int(key) < len(options) else str(key))  # noqa: E731
     if question.kind == "single_choice":
-        return neutralise(option(value))
+        return option(value)
     if question.kind == "multiple_choice":
-        return neutralise("; ".join(option(key) for key in value))
+        return "; ".join(option(key) for key in value)
     if question.kind == "yes_no":
         return gettext("Yes") if value else gettext("No")
-    return neutralise(value) if isinstance(value, str) else value
+    return value
 
 
 def _responses(form: FeedbackForm):
@@ -68,14 +65,11 @@ def export_csv(form: FeedbackForm, event, actor) -> str:
             select(FeedbackAnswer.response_id, FeedbackAnswer.question_id, FeedbackAnswer.value)
             .where(FeedbackAnswer.question_id.in_([q.id for q in questions]))):
         answers[response_id][question_id] = value
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
     people = [] if form.anonymous else [gettext("Name"), gettext("Email"), gettext("Submitted at")]
-    writer.writerow(people + [neutralise(q.label) for q in questions])
+    rows = []
     for response_id, name, email, submitted_at in _responses(form):
         person = [] if form.anonymous else [
-            neutralise(name or gettext("(deleted account)")), email or "",
+            name or gettext("(deleted account)"), email or "",
             to_local(submitted_at, event.timezone).strftime("%Y-%m-%d %H:%M") if submitted_at else ""]
-        writer.writerow(person + [_cell(q, answers[response_id].get(q.id)) for q in questions])
-    return out.getvalue()
+        rows.append(person + [_cell(q, answers[response_id].get(q.id)) for q in questions])
+    return spreadsheet.csv_text(people + [q.label for q in questions], rows)

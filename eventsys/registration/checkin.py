@@ -1,6 +1,6 @@
-"""At the door and online: check in confirmed in-person participants (by name, or by the
-QR code on their registration page), and record who attended online (by hand, or from a
-video platform's attendance report, matched by email).
+"""At the door and online: check in confirmed in-person participants (found by name through
+door_search, or by the QR code on their registration page), and record who attended online
+(by hand, or from a video platform's attendance report, matched by email).
 
 Rules: only people with the check-in right (owners, organisers, check-in staff) do this
 (PermissionDenied). Checking in twice keeps the first time; only confirmed in-person
@@ -15,7 +15,7 @@ from datetime import datetime
 import segno
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
 from eventsys import permissions
@@ -27,7 +27,6 @@ from eventsys.registration.attendance_report import AttendanceReportError, parse
 from eventsys.registration.models import CONFIRMED, Registration
 from eventsys.timeutil import utcnow
 
-SEARCH_LIMIT = 50
 REFUSALS = {
     "pending": _l("This registration is still awaiting approval."),
     "waitlisted": _l("This person is on the waiting list, not registered."),
@@ -68,23 +67,6 @@ def qr_svg(registration: Registration) -> str:
 
 
 # --- the door -----------------------------------------------------------------------------
-
-def _door_query(event: Event):
-    return (select(Registration).join(User, Registration.user_id == User.id)
-            .options(contains_eager(Registration.user))
-            .where(Registration.event_id == event.id, Registration.status == CONFIRMED,
-                   Registration.mode == "in_person"))
-
-
-def search_door(event: Event, q: str) -> list[Registration]:
-    """Confirmed in-person registrations whose name or email contains ``q`` (by name)."""
-    needle = (q or "").strip().lower()
-    if not needle:
-        return []
-    query = _door_query(event).where(or_(func.lower(User.name).contains(needle, autoescape=True),
-                                         func.lower(User.email).contains(needle, autoescape=True)))
-    return list(db.session.scalars(query.order_by(User.name, Registration.id).limit(SEARCH_LIMIT)))
-
 
 def door_counts(event: Event) -> tuple[int, int]:
     """(checked in, expected) among confirmed in-person registrations, anonymised included."""
@@ -159,17 +141,14 @@ def scan(event: Event, qr_token: str, actor, now: datetime | None = None) -> Sca
 
 # --- online attendance -------------------------------------------------------------------
 
-def online_participants(event: Event, q: str = "") -> list[Registration]:
-    """Confirmed online registrations with an account, by name (optionally filtered)."""
+def online_participants(event: Event) -> list[Registration]:
+    """Confirmed online registrations with an account (for matching a report; pages
+    list people through door_search, which applies who may see what)."""
     query = (select(Registration).join(User, Registration.user_id == User.id)
              .options(contains_eager(Registration.user))
              .where(Registration.event_id == event.id, Registration.status == CONFIRMED,
                     Registration.mode == "online"))
-    needle = (q or "").strip().lower()
-    if needle:
-        query = query.where(or_(func.lower(User.name).contains(needle, autoescape=True),
-                                func.lower(User.email).contains(needle, autoescape=True)))
-    return list(db.session.scalars(query.order_by(User.name, Registration.id)))
+    return list(db.session.scalars(query))
 
 
 def set_online_attendance(registration: Registration, attended: bool, actor) -> None:

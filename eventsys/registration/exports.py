@@ -4,23 +4,16 @@ Rules: only people who may see the participant list export it (PermissionDenied)
 to sensitive questions (health data such as accessibility needs) are columns only when
 the actor may see sensitive data (owners and organisers); for anyone else the columns
 are absent, not empty. Anonymised registrations appear as "(deleted account)", so counts
-stay right. Every text cell that a spreadsheet would read as a formula (starting with
-= + - @, a tab or a carriage return) gets a leading apostrophe.
+stay right. Every cell is cleaned and neutralised by eventsys.spreadsheet (no formulas).
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from sqlalchemy import select
 
-from eventsys import permissions
+from eventsys import permissions, spreadsheet
 from eventsys.auth.forms import STAKEHOLDER_LABELS
 from eventsys.errors import PermissionDenied
 from eventsys.events.models import Event
@@ -29,18 +22,11 @@ from eventsys.registration.models import Registration, RegistrationAnswer, Regis
 from eventsys.registration.participants import ParticipantFilters, participants_query
 from eventsys.timeutil import to_local
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_LABELS = {"pending": _l("Awaiting approval"), "confirmed": _l("Confirmed"), "waitlisted": _l("Waiting list"),
                  "cancelled": _l("Cancelled"), "rejected": _l("Rejected")}
 MODE_LABELS = {"in_person": _l("In person"), "online": _l("Online")}
 DELETED = _l("(deleted account)")
 
-
-def neutralise(value):
-    """A text cell a spreadsheet would run as a formula becomes plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _columns() -> list[str]:
@@ -64,7 +50,7 @@ def participant_table(event: Event, actor, filters: ParticipantFilters = Partici
     answers = _answers(event, [q.id for q in questions])
     header = _columns() + [q.label for q in questions]
     rows = [_row(event, r) + [_answer(answers.get((r.id, q.id))) for q in questions] for r in registrations]
-    return [neutralise(h) for h in header], [[neutralise(cell) for cell in row] for row in rows]
+    return [spreadsheet.cell(h) for h in header], [[spreadsheet.cell(cell) for cell in row] for row in rows]
 
 
 def _answers(event: Event, question_ids: list[int]) -> dict:
@@ -108,36 +94,8 @@ def _answer(value) -> str:
 
 def to_csv(header: list, rows: list) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel shows accents right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheet.csv_text(header, rows).encode("utf-8")
 
 
 def to_xlsx(header: list, rows: list, title: str = "Participants") -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=_xlsx_value(label))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_xlsx_value(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_value(value):
-    # Control characters are not allowed in XLSX; everything else is kept.
-    return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value)) if isinstance(value, str) else value
-
-
-def _sheet_title(title: str) -> str:
-    cleaned = "".join(c for c in title if c not in "[]:*?/\\")
-    return (cleaned or "Participants")[:31]
+    return spreadsheet.xlsx_bytes(header, rows, title)

@@ -17,7 +17,7 @@ from eventsys.access import event_organiser
 from eventsys.auth.forms import STAKEHOLDER_LABELS
 from eventsys.errors import DomainError
 from eventsys.forms import ActionForm, apply_domain_error
-from eventsys.registration import exports, messaging, organiser, participants, services
+from eventsys.registration import exports, invitations, messaging, organiser, participants, services
 from eventsys.registration.manage_forms import AddParticipantForm, MessageForm, MoveForm, QuestionForm, SettingsForm
 from eventsys.registration.participants import ParticipantFilters
 from eventsys.registration.views import bp
@@ -199,11 +199,23 @@ def add_participant(event):
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            flash(_("%(name)s is registered.", name=registration.user.name) if registration.holds_seat else
-                  _("All seats are taken: %(name)s is on the waiting list.", name=registration.user.name),
-                  "success" if registration.holds_seat else "warning")
+            _flash_added(registration, form.email.data)
             return redirect(url_for("registration.manage_participants", slug=event.slug))
     return render_template("registration/manage_add.html", event=event, form=form), _status(form)
+
+
+def _flash_added(registration, email: str) -> None:
+    if invitations.needs_invitation(registration.user):
+        # Named by the address the organiser typed: an unverified account's name is not theirs to see.
+        flash(_("An invitation was sent to %(email)s: they confirm their place by choosing a password.",
+                email=email) if registration.holds_seat else
+              _("All seats are taken: an invitation to a place on the waiting list was sent to %(email)s.",
+                email=email), "success" if registration.holds_seat else "warning")
+        return
+    name = registration.user.name
+    flash(_("%(name)s is registered.", name=name) if registration.holds_seat else
+          _("All seats are taken: %(name)s is on the waiting list.", name=name),
+          "success" if registration.holds_seat else "warning")
 
 
 # --- exports and messages -----------------------------------------------------------------
@@ -254,3 +266,4 @@ from eventsys.registration import manage_checkin  # noqa: E402,F401  (door and a
 # The personal-data pages live on the auth blueprint; importing them here (before any
 # blueprint is registered) is enough. create_app may import the module itself as well.
 from eventsys.registration import privacy_views  # noqa: E402,F401
+from eventsys.registration import invitation_views  # noqa: E402,F401  (the invitation page)

@@ -11,7 +11,7 @@ from eventsys import permissions
 from eventsys.access import event_organiser
 from eventsys.errors import DomainError
 from eventsys.forms import ActionForm, apply_domain_error
-from eventsys.registration import checkin as door_services, participants
+from eventsys.registration import checkin as door_services, door_search, participants
 from eventsys.registration.manage_forms import AttendanceImportForm
 from eventsys.registration.views import bp
 
@@ -39,8 +39,10 @@ def _back_to_door(event):
 def checkin(event):
     q = (request.args.get("q") or "").strip()
     checked_in, expected = door_services.door_counts(event)
-    return render_template("registration/checkin.html", event=event, q=q, results=door_services.search_door(event, q),
-                           checked_in=checked_in, expected=expected, action_form=ActionForm())
+    return render_template("registration/checkin.html", event=event, q=q,
+                           found=door_search.find_at_door(event, q, _actor()), checked_in=checked_in,
+                           expected=expected, action_form=ActionForm(), min_letters=door_search.MIN_LETTERS,
+                           max_results=door_search.MAX_RESULTS)
 
 
 @bp.route("/manage/registration/checkin/<int:registration_id>", methods=["POST"])
@@ -92,7 +94,8 @@ def attendance(event):
     q = (request.args.get("q") or "").strip()
     status = 400 if form.errors or form.form_errors else 200
     return render_template("registration/checkin_attendance.html", event=event, form=form, report=report, q=q,
-                           people=door_services.online_participants(event, q), action_form=ActionForm()), status
+                           found=door_search.find_online(event, q, _actor()), action_form=ActionForm(),
+                           min_letters=door_search.MIN_LETTERS, max_results=door_search.MAX_RESULTS), status
 
 
 @bp.route("/manage/registration/attendance/<int:registration_id>", methods=["POST"])
@@ -104,4 +107,5 @@ def mark_attendance(event, registration_id: int):
             door_services.set_online_attendance(registration, request.form.get("attended") == "1", _actor())
         except DomainError as error:
             flash(str(error.message), "danger")
-    return redirect(url_for("registration.attendance", slug=event.slug))
+    q = (request.form.get("q") or "").strip()
+    return redirect(url_for("registration.attendance", slug=event.slug, **({"q": q} if q else {})))

@@ -67,8 +67,8 @@ class QuestionForm(FlaskForm):
 class AddParticipantForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)],
-                       description=_l("Needed only when the person has no account yet: one is created "
-                                      "and they get a link to choose a password."))
+                       description=_l("Needed unless the address belongs to a verified account: the "
+                                      "person gets an invitation to confirm their place."))
     mode = RadioField(_l("Way of attending"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Add participant"))
 

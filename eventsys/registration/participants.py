@@ -13,7 +13,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -22,18 +21,18 @@ from sqlalchemy.orm import contains_eager
 from eventsys import mail, permissions
 from eventsys.auth import passwords
 from eventsys.auth.models import STAKEHOLDER_CATEGORIES, User
-from eventsys.auth.services import get_user_by_email, make_reset_token, normalise_email
+from eventsys.auth.services import get_user_by_email, normalise_email
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
-from eventsys.registration import seats, services
+from eventsys.registration import invitations, seats, services
+from eventsys.registration.invitations import UNSET
 from eventsys.registration.models import (CONFIRMED, MODES, PENDING, REJECTED, STATUSES, WAITLISTED,
                                           Registration)
 from eventsys.registration.organiser import MODE_NAMES
 from eventsys.timeutil import utcnow
 
 PER_PAGE = 50
-UNSET = "!"  # prefix of the password hash of an account whose owner has not chosen one
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -197,16 +196,23 @@ def _check_target(event, settings, registration, mode) -> None:
 
 
 def add_participant(event: Event, values: dict, actor, now: datetime | None = None) -> Registration:
-    """Register someone by hand: an existing account (by email), or a new minimal account
-    that gets a link to set its password. Capacity is respected: with no free seat the
-    person joins the waitlist (raise the capacity to make room). Organisers need no
-    approval, so a seat means confirmed. Custom questions are left unanswered and no
-    consent is recorded (the person gives it on their registration page).
+    """Register someone by hand, on a published event. An address with a verified
+    account is registered on it; any other address gets an unverified placeholder
+    account (or keeps its unverified one) and an invitation to confirm the place or
+    decline it (invitations.py): the organiser never creates a usable account. Capacity
+    is respected: with no free seat the person joins the waitlist (raise the capacity to
+    make room). Organisers need no approval, so a seat means confirmed. Custom questions
+    are left unanswered and no consent is recorded (the person gives it on their
+    registration page).
 
-    PermissionDenied; ValidationError at the field (bad email, missing name for a new
-    account, a mode not offered); Conflict at ``email`` when already registered.
+    PermissionDenied; Conflict for an event that is not published; ValidationError at the
+    field (bad email, missing name for an address without a verified account, a mode not
+    offered); Conflict at ``email`` when already registered.
     """
     _require(actor, event)
+    if event.status != "published":
+        raise Conflict(_l("Publish the event before adding participants: a draft or cancelled event "
+                          "takes no registrations."))
     now = now or utcnow()
     settings = services.get_settings(event)
     mode = values.get("mode")
@@ -214,27 +220,38 @@ def add_participant(event: Event, values: dict, actor, now: datetime | None = No
         raise ValidationError(_l("This event does not offer that way of attending."), field="mode")
     email = normalise_email(values.get("email") or "")
     try:
-        registration, token = _seat_by_hand(event, settings, email, values.get("name"), mode, now)
+        registration, invited = _seat_by_hand(event, settings, email, values.get("name"), mode, now)
     except IntegrityError as exc:  # registered (or the account created) at this very moment
         db.session.rollback()
         raise Conflict(_l("%(email)s is already registered for this event.", email=email), field="email") from exc
-    _queue(registration, "registration_added", _l("You are registered: %(title)s", title=event.title),
-           token=token, position=seats.waitlist_position(registration), settings=settings,
-           max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+    position = seats.waitlist_position(registration)
+    if invited:
+        _queue(registration, "registration_invitation", _l("You are invited: %(title)s", title=event.title),
+               token=invitations.make_token(registration), position=position, settings=settings,
+               max_age_days=invitations.MAX_AGE_DAYS)
+    else:
+        _queue(registration, "registration_added", _l("You are registered: %(title)s", title=event.title),
+               position=position, settings=settings)
     db.session.commit()
     return registration
 
 
 def _seat_by_hand(event, settings, email, name, mode, now):
-    user = get_user_by_email(email) or _new_account(email, name)
+    """(registration, whether the address's owner must confirm it by invitation)."""
+    user = get_user_by_email(email)
+    invited = invitations.needs_invitation(user)
+    if invited and not (name or "").strip():
+        # Asked for every address without a verified account, so that the form does not
+        # tell the organiser whether someone signed up with it.
+        raise ValidationError(_l("Enter the person's name: they will get an invitation to confirm their place."),
+                              field="name")
+    user = user or _new_account(email, name)
     registration = services.get_registration(event, user)
     if registration is not None:
         seats.lock(registration, settings)
         if registration.status in services.ACTIVE:
             db.session.rollback()
             raise Conflict(_l("%(email)s is already registered for this event.", email=email), field="email")
-    # An account nobody has logged in to yet gets a link to choose its password.
-    token = make_reset_token(user) if user.password_hash.startswith(UNSET) else None
     if registration is not None:  # cancelled or rejected before: active again
         values = {"created_at": now, "cancelled_at": None, "checked_in_at": None}
         if not seats.transition(registration, settings, CONFIRMED, mode, confirmed_at=now, **values):
@@ -247,16 +264,14 @@ def _seat_by_hand(event, settings, email, name, mode, now):
         _fill(registration, user)
         db.session.add(registration)
     db.session.flush()
-    return registration, token
+    return registration, invited
 
 
-def _new_account(email: str, name) -> User:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_l("There is no account with this address yet: enter the person's name "
-                                 "to create one."), field="name")
-    # UNSET + the hash of a random secret: no password matches it until the person sets one.
-    user = User(email=email, name=name[:200], password_hash=UNSET + passwords.hash_password(secrets.token_urlsafe(32)))
+def _new_account(email: str, name: str) -> User:
+    """An unverified placeholder: UNSET + the hash of a random secret, so no password
+    matches it until the address's owner chooses one (invitation, sign-up or reset)."""
+    user = User(email=email, name=name.strip()[:200], email_verified_at=None,
+                password_hash=UNSET + passwords.hash_password(secrets.token_urlsafe(32)))
     db.session.add(user)
     db.session.flush()
     return user

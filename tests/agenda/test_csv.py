@@ -115,11 +115,6 @@ def test_write_agenda_csv_neutralises_formulas():
         ("'=HYPERLINK(\"http://evil\")", "'- a list", "'@room", "'+34 Ana", "plenary")
 
 
-def test_unneutralise_reverses_neutralise_only():
-    for value in ("=1+2", "-x", "@a", "+b", "plain", "'quoted", ""):
-        assert csvio.unneutralise(csvio.neutralise(value)) == value
-
-
 # --- import --------------------------------------------------------------------------------
 
 def test_import_agenda_creates_slots_rooms_and_speakers(event, owner, make_speaker):

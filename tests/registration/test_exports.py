@@ -92,13 +92,6 @@ def test_xlsx_drops_control_characters(app):
     assert load_workbook(io.BytesIO(data)).active["A2"].value == "Bell and null"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("a=b", "a=b"), ("", ""), (-1, -1), (None, None), ("'=x", "'=x")])
-def test_neutralise(value, expected):
-    assert exports.neutralise(value) == expected
-
-
 def test_without_the_sensitive_right_the_sensitive_columns_are_absent(setup, make_user, monkeypatch):
     event, _first, _second = setup
     viewer = make_user()

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from eventsys.auth.models import User
-from eventsys.auth.services import authenticate, user_for_reset_token
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.extensions import db
 from eventsys.registration import participants, services
@@ -220,20 +219,6 @@ def test_add_an_existing_account(app, owner, make_user):
     message = outbox("known@example.org")[-1]
     assert message.subject == "You are registered: " + event.title
     assert "/auth/reset/" not in message.body_text
-
-
-def test_add_a_new_person_creates_an_account_with_a_set_password_link(app, owner):
-    event = make_open_event(owner)
-    registration = participants.add_participant(
-        event, {"email": "new@example.org", "name": "Nina New", "mode": "online"}, owner)
-    user = db.session.scalar(select(User).where(User.email == "new@example.org"))
-    assert (user.name, registration.user_id, registration.status, registration.mode) == (
-        "Nina New", user.id, CONFIRMED, "online")
-    body = outbox("new@example.org")[-1].body_text
-    token = body.split("/auth/reset/")[1].split()[0]
-    assert user_for_reset_token(token).id == user.id
-    with pytest.raises(ValidationError):  # no password works until the person chooses one
-        authenticate("new@example.org", user.password_hash)
 
 
 def test_add_a_new_person_without_a_name_is_refused_at_the_name(app, owner):

@@ -185,10 +185,12 @@ def test_add_participant_page(world, client, login):
     client = as_user(client, login, world["owner"])
     bad = client.post(url(event, "participants/add"), data={"email": "new@example.org", "mode": "in_person"})
     assert bad.status_code == 400
-    assert "enter the person&#39;s name" in bad.get_data(as_text=True)
+    assert "Enter the person&#39;s name: they will get an invitation to confirm their place." in bad.get_data(
+        as_text=True)
     good = client.post(url(event, "participants/add"), data={"email": "new@example.org", "name": "Nia New",
                                                             "mode": "in_person"}, follow_redirects=True)
-    assert "All seats are taken: Nia New is on the waiting list." in good.get_data(as_text=True)
+    assert ("All seats are taken: an invitation to a place on the waiting list was sent to new@example.org."
+            in good.get_data(as_text=True))
     dup = client.post(url(event, "participants/add"), data={"email": "ana@example.org", "mode": "in_person"})
     assert dup.status_code == 400 and "ana@example.org is already registered" in dup.get_data(as_text=True)
 
