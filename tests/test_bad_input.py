@@ -222,3 +222,15 @@ def test_agenda_csv_with_unterminated_quote_in_the_header_is_400_with_its_line(d
                                      data={"file": (io.BytesIO(data), "agenda.csv")})
     assert response.status_code == 400
     assert "<li>Line 1: a quoted cell starts here and is never closed (a closing \" is missing).</li>" in text(response)
+
+
+def test_registration_short_answer_with_line_break_is_refused_long_answer_kept(app):
+    from types import SimpleNamespace
+
+    from eventsys.registration.answers import validate_answers
+    short = SimpleNamespace(id=1, kind="short_text", required=False)
+    long = SimpleNamespace(id=2, kind="long_text", required=False)
+    with pytest.raises(ValidationError) as raised:
+        validate_answers([short], {1: "Acme\r\nBcc: victim@example.com"})
+    assert (raised.value.field, str(raised.value.message)) == ("q_1", SINGLE_LINE)
+    assert validate_answers([short, long], {1: " Acme ", 2: "One\nTwo"}) == {1: "Acme", 2: "One\nTwo"}
