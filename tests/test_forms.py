@@ -80,9 +80,9 @@ def test_unsafe_fields_finds_plain_wtforms_fields():
         room = wtforms.SelectField(coerce=int)
         body = wtforms.TextAreaField()
         token = wtforms.HiddenField()
-    assert unsafe_fields(Plain) == ["day: DateField", "email: EmailField", "link: URLField",
-                                    "link: URLField", "room: coerce=int (use optional_id or required_id)", "seats: IntegerField",
-                                    "title: StringField"]
+    assert unsafe_fields(Plain) == ["day: DateField", "email: EmailField", "link: URLField", "link: URLField",
+                                    "room: coerce=int (use optional_id or required_id)",
+                                    "seats: IntegerField", "title: StringField"]
 
 
 def test_no_module_builds_fields_from_the_plain_wtforms_types():
@@ -192,7 +192,7 @@ def test_header_safe_collapses_line_breaks_and_drops_controls(value, expected):
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("javascript:alert(1)", ""), ("data:image/png;base64,AA", ""), ("https://meet.example.org/r", "https://meet.example.org/r"),
-    ("", ""), (None, "")])
+    ("javascript:alert(1)", ""), ("data:image/png;base64,AA", ""),
+    ("https://meet.example.org/r", "https://meet.example.org/r"), ("", ""), (None, "")])
 def test_web_address_filter_drops_stored_non_web_links(value, expected):
     assert inputrules.safe_web_address(value) == expected

@@ -37,7 +37,7 @@ class SlotForm(FlaskForm):
     ends_at = SaneDateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[DataRequired()])
     room_id = SelectField(_l("Room"), coerce=optional_id, validate_choice=False)
     online_link = WebAddressField(_l("Online link"), validators=[Optional(), Length(max=500)],
-                           description=_l("For online participants, e.g. a video-conference room."))
+                                  description=_l("For online participants, e.g. a video-conference room."))
     description = TextAreaField(_l("Description"),
                                 description=_l("Markdown: **bold**, *italic*, lists and links."))
     speakers = FieldList(FormField(SpeakerRowForm))

@@ -39,7 +39,7 @@ class EventForm(FlaskForm):
     venue_city = SingleLineField(_l("City"), validators=[Length(max=100)])
     venue_country = SelectField(_l("Country"), validate_choice=False)
     online_link = WebAddressField(_l("Online meeting link"), validators=[Length(max=500)],
-                           description=_l("Never shown publicly: only to registered online participants."))
+                                  description=_l("Never shown publicly: only to registered online participants."))
     contact_email = SingleLineEmailField(_l("Contact email"), validators=[Length(max=254)])
     series_id = SelectField(_l("Series"), validate_choice=False, coerce=_optional_str,
                             description=_l("Only series that you own are offered."))
@@ -68,9 +68,9 @@ class StatusForm(FlaskForm):
 class CloneForm(FlaskForm):
     title = SingleLineField(_l("Title of the copy"), validators=[DataRequired(), Length(max=200)])
     slug = SingleLineField(_l("Short name of the copy"), validators=[DataRequired(), Length(max=80)],
-                       description=SLUG_HELP)
+                           description=SLUG_HELP)
     start_date = SaneDateField(_l("First day of the copy"), validators=[InputRequired()],
-                           description=_l("Every date and agenda time moves by the same number of days."))
+                               description=_l("Every date and agenda time moves by the same number of days."))
     submit = SubmitField(_l("Copy the event"))
 
 
@@ -86,8 +86,9 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 class TeamMemberForm(FlaskForm):
-    email = SingleLineEmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)],
-                       description=_l("People without an account get the role when they sign up with this address."))
+    email = SingleLineEmailField(
+        _l("Email address"), validators=[DataRequired(), Length(max=254)],
+        description=_l("People without an account get the role when they sign up with this address."))
     role = SelectField(_l("Role"), validate_choice=False)
     submit = SubmitField(_l("Add to the team"))
 
@@ -115,5 +116,5 @@ def role_form(grant, **kwargs) -> RoleForm:
 class RoomForm(FlaskForm):
     name = SingleLineField(_l("Room name"), validators=[DataRequired(), Length(max=120)])
     capacity = BoundedIntegerField(_l("Capacity"), validators=[Optional()],
-                            description=_l("Number of seats; leave empty if it does not matter."))
+                                   description=_l("Number of seats; leave empty if it does not matter."))
     submit = SubmitField(_l("Save room"))

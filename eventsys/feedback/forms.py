@@ -23,11 +23,11 @@ class FormSettingsForm(FlaskForm):
         "Answers are stored without any link to the person, and each person can still answer only once. "
         "Anonymous answers cannot be changed afterwards. Fixed once responses arrive."))
     opens_at = SaneDateTimeLocalField(_l("Opens at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                  description=_l("In the event's time zone. Leave empty to open when the "
-                                                 "session ends (for the whole event: when the last session ends)."))
+                                      description=_l("In the event's time zone. Leave empty to open when the "
+                                                     "session ends (for the whole event: when the last session ends)."))
     closes_at = SaneDateTimeLocalField(_l("Closes at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                   description=_l("In the event's time zone. Leave empty to close 14 days "
-                                                  "after the event."))
+                                       description=_l("In the event's time zone. Leave empty to close 14 days "
+                                                      "after the event."))
     submit = SubmitField(_l("Save settings"))
 
     def values(self) -> dict:

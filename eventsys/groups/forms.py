@@ -23,20 +23,20 @@ ORDINALS = {1: _l("1st choice"), 2: _l("2nd choice"), 3: _l("3rd choice")}
 
 class RoundForm(FlaskForm):
     title = SingleLineField(_l("Title"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("For example “Day 1 afternoon”."))
+                            description=_l("For example “Day 1 afternoon”."))
     join_mode = SelectField(_l("How participants join"), choices=[(m, JOIN_MODE_LABELS[m]) for m in JOIN_MODES],
                             validate_choice=False)
     min_ranks = BoundedIntegerField(_l("Groups each participant must rank"), default=3,
-                             validators=[InputRequired(), NumberRange(min=1, max=50)],
-                             description=_l("Ranked rounds: at least this many, best first."))
+                                    validators=[InputRequired(), NumberRange(min=1, max=50)],
+                                    description=_l("Ranked rounds: at least this many, best first."))
     opens_at = SaneDateTimeLocalField(_l("Opens"), format=DATETIME_FORMATS, validators=[Optional()],
-                                  description=_l("In the event's time zone. Empty: open now."))
+                                      description=_l("In the event's time zone. Empty: open now."))
     deadline = SaneDateTimeLocalField(_l("Deadline"), format=DATETIME_FORMATS, validators=[Optional()],
-                                  description=_l("Choices and rankings can change until then. Empty: no deadline."))
-    balance_percent = BoundedIntegerField(_l("Share cap per stakeholder group (%)"),
-                                   validators=[Optional(), NumberRange(min=1, max=100)],
-                                   description=_l("Ranked rounds: where feasible, no stakeholder group takes more "
-                                                  "than this share of a group's seats. Empty: no cap."))
+                                      description=_l("Choices and rankings can change until then. Empty: no deadline."))
+    balance_percent = BoundedIntegerField(
+        _l("Share cap per stakeholder group (%)"), validators=[Optional(), NumberRange(min=1, max=100)],
+        description=_l("Ranked rounds: where feasible, no stakeholder group takes more "
+                       "than this share of a group's seats. Empty: no cap."))
     position = BoundedIntegerField(_l("Position"), default=0, validators=[Optional()])
     submit = SubmitField(_l("Save round"))
 
@@ -61,12 +61,12 @@ class GroupForm(FlaskForm):
     format = SelectField(_l("Format"), choices=[(f, FORMAT_LABELS[f]) for f in GROUP_FORMATS],
                          default="hybrid", validate_choice=False)
     in_person_seats = BoundedIntegerField(_l("In-person seats"), default=0, validators=[InputRequired()],
-                                   description=_l("Including the moderators and rapporteurs who sit in person."))
+                                          description=_l("Including the moderators and rapporteurs who sit in person."))
     online_seats = BoundedIntegerField(_l("Online seats"), default=0, validators=[InputRequired()],
-                                description=_l("Including the moderators and rapporteurs who join online."))
+                                       description=_l("Including the moderators and rapporteurs who join online."))
     room_id = SelectField(_l("Room"), coerce=optional_id, validate_choice=False)
     online_link = WebAddressField(_l("Online link"), validators=[Optional(), Length(max=500)],
-                           description=_l("Only the group's members see it."))
+                                  description=_l("Only the group's members see it."))
     slot_ids = SelectMultipleField(_l("Agenda slots"), coerce=required_id, validate_choice=False)
     staff = TextAreaField(_l("Moderators and rapporteurs"),
                           description=_l("One per line: name, email, role (moderator or rapporteur), mode "

@@ -25,13 +25,13 @@ class SettingsForm(FlaskForm):
     is_open = BooleanField(_l("Registration is open"),
                            description=_l("Registration also needs the event to be published."))
     opens_at = SaneDateTimeLocalField(_l("Opens at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                  description=_l("In the event's time zone. Leave empty to open at once."))
+                                      description=_l("In the event's time zone. Leave empty to open at once."))
     closes_at = SaneDateTimeLocalField(_l("Closes at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                   description=_l("In the event's time zone. Leave empty to stay open."))
+                                       description=_l("In the event's time zone. Leave empty to stay open."))
     in_person_capacity = BoundedIntegerField(_l("In-person seats"), validators=[Optional(), NumberRange(min=0)],
-                                      description=_l("0 when nobody can attend in person."))
+                                             description=_l("0 when nobody can attend in person."))
     online_capacity = BoundedIntegerField(_l("Online seats"), validators=[Optional(), NumberRange(min=0)],
-                                   description=_l("Leave empty for unlimited; 0 when nobody can attend online."))
+                                          description=_l("Leave empty for unlimited; 0 when nobody can attend online."))
     requires_approval = BooleanField(_l("Registrations need approval by an organiser"))
     confirmation_message = TextAreaField(_l("Message shown on confirmation"), validators=[Length(max=5000)],
                                          description=_l("Shown on the confirmation page and in the email. "
@@ -68,8 +68,8 @@ class QuestionForm(FlaskForm):
 class AddParticipantForm(FlaskForm):
     email = SingleLineEmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
     name = SingleLineField(_l("Full name"), validators=[Optional(), Length(max=200)],
-                       description=_l("Needed only when the person has no account yet: one is created "
-                                      "and they get a link to choose a password."))
+                           description=_l("Needed only when the person has no account yet: one is created "
+                                          "and they get a link to choose a password."))
     mode = RadioField(_l("Way of attending"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Add participant"))
 

@@ -12,7 +12,7 @@ from eventsys.forms import SingleLineField, apply_domain_error  # noqa: F401  (r
 
 class SeriesForm(FlaskForm):
     title = SingleLineField(_l("Title"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("For example: Annual workshop on rare diseases."))
+                            description=_l("For example: Annual workshop on rare diseases."))
     slug = SingleLineField(_l("Short name"), validators=[DataRequired(), Length(max=80)], description=SLUG_HELP)
     description = TextAreaField(_l("Description"),
                                 description=_l("Markdown: **bold**, *italic*, [links](https://…), lists."))

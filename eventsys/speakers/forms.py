@@ -18,7 +18,7 @@ class SpeakerProfileForm(FlaskForm):
     """What a speaker may edit about themself (also the first part of the organiser's form)."""
     name = SingleLineField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
     title = SingleLineField(_l("Title or position"), validators=[Optional(), Length(max=200)],
-                        description=_l("For example: Professor of Bioethics."))
+                            description=_l("For example: Professor of Bioethics."))
     organisation = SingleLineField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     country = SelectField(_l("Country"), validate_choice=False)
     bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=BIO_MAX)],
@@ -30,8 +30,8 @@ class SpeakerProfileForm(FlaskForm):
                                      "instead of the photo address."))
     remove_photo = BooleanField(_l("Remove the uploaded photo"))
     photo_url = WebAddressField(_l("Photo address (URL)"), validators=[Optional(), Length(max=500)], https_only=True,
-                            render_kw={"inputmode": "url"},
-                            description=_l("Instead of uploading: a link to a photo, starting with https://."))
+                                render_kw={"inputmode": "url"},
+                                description=_l("Instead of uploading: a link to a photo, starting with https://."))
     submit = SubmitField(_l("Save profile"))
 
     fields_for_service = PROFILE_FIELDS
@@ -50,10 +50,10 @@ class SpeakerProfileForm(FlaskForm):
 class SpeakerForm(SpeakerProfileForm):
     """The organiser's form: the profile plus contact address and account link."""
     email = SingleLineEmailField(_l("Email address"), validators=[Optional(), Length(max=254)],
-                       description=_l("Used for the invitation only; never shown publicly."))
+                                 description=_l("Used for the invitation only; never shown publicly."))
     user_email = SingleLineEmailField(_l("Linked account"), validators=[Optional(), Length(max=254)],
-                            description=_l("Optional: the email address of the speaker's eventsys "
-                                           "account. Leave empty for no link."))
+                                      description=_l("Optional: the email address of the speaker's eventsys "
+                                                     "account. Leave empty for no link."))
     submit = SubmitField(_l("Save speaker"))
 
     fields_for_service = ORGANISER_FIELDS + ("user_email",)
