@@ -234,3 +234,11 @@ def test_registration_short_answer_with_line_break_is_refused_long_answer_kept(a
         validate_answers([short], {1: "Acme\r\nBcc: victim@example.com"})
     assert (raised.value.field, str(raised.value.message)) == ("q_1", SINGLE_LINE)
     assert validate_answers([short, long], {1: " Acme ", 2: "One\nTwo"}) == {1: "Acme", 2: "One\nTwo"}
+
+
+def test_feedback_new_form_for_a_slot_id_beyond_the_database_is_refused(demo, organiser_client):
+    response = organiser_client.post("/events/demo/manage/feedback/new", data={"slot_id": HUGE},
+                                     follow_redirects=True)
+    assert response.status_code == 200
+    from eventsys.feedback.models import FeedbackForm
+    assert count(FeedbackForm) == 0
