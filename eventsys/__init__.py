@@ -46,7 +46,8 @@ def create_app(config=None) -> Flask:
     if app.config["ENV_NAME"] == "production":
         config_module.check_production(app.config)
 
-    from eventsys import errors, security, i18n, cli, models, database  # noqa: F401
+    from eventsys import errors, security, i18n, cli, models, database, converters  # noqa: F401
+    converters.init_app(app)
     from eventsys.extensions import db, migrate, login_manager, csrf, bootstrap, limiter
 
     db.init_app(app)
@@ -115,4 +116,6 @@ def _register_template_helpers(app: Flask) -> None:
     from eventsys import formatting
     from eventsys.markdown import render_markdown
     app.jinja_env.filters["markdown"] = render_markdown
+    from eventsys.inputrules import safe_web_address
+    app.jinja_env.filters["web_address"] = safe_web_address
     formatting.init_app(app)

@@ -37,17 +37,31 @@ def create_admin_command(email: str, password: str | None, name: str | None):
 @with_appcontext
 def send_mail_command(loop: bool, interval: float, limit: int):
     """Deliver queued mail (SMTP, or .eml files in development without EVENTSYS_MAIL_URL)."""
-    from eventsys.extensions import db
-    from eventsys.mail import deliver_due
-
     while True:
-        report = deliver_due(limit=limit)
-        db.session.remove()
+        report = deliver_once(limit, keep_going=loop)
         if report.sent or report.failed or not loop:
             click.echo(f"sent {report.sent}, failed {report.failed}")
         if not loop:
             sys.exit(1 if report.failed and not report.sent else 0)
         time.sleep(interval)
+
+
+def deliver_once(limit: int, keep_going: bool):
+    """One run of ``send-mail``. With ``keep_going`` (``--loop``) even an unexpected error
+    (the database gone for a moment) is reported and the next run tries again: the worker
+    never exits because of one message or one run."""
+    from eventsys.extensions import db
+    from eventsys.mail import DeliveryReport, deliver_due
+
+    try:
+        return deliver_due(limit=limit)
+    except Exception as exc:  # noqa: BLE001
+        if not keep_going:
+            raise
+        click.echo(f"delivery run failed: {exc!r}", err=True)
+        return DeliveryReport()
+    finally:
+        db.session.remove()
 
 
 @click.command("demo")

@@ -43,6 +43,8 @@ class Config:
     # Where development mail goes when no MAIL_URL is set (relative to the instance folder).
     MAIL_FILE_DIR = env("MAIL_FILE_DIR")
     MAIL_MAX_BACKOFF_SECONDS = 3600
+    # A message that fails this many times on its own (not for want of a server) is marked failed.
+    MAIL_MAX_ATTEMPTS = int(env("MAIL_MAX_ATTEMPTS", "8"))
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "10 per minute;50 per hour")

@@ -3,7 +3,9 @@
 Services call :func:`queue_mail` inside their own transaction, so a message exists if and
 only if the change that caused it was committed. ``eventsys send-mail`` delivers queued
 messages over SMTP (or, in development without ``EVENTSYS_MAIL_URL``, writes ``.eml``
-files). A failed send stays queued with its error and is retried with exponential backoff.
+files). A failed send stays queued with its error and is retried with exponential backoff;
+a message that cannot be built or sent ``MAIL_MAX_ATTEMPTS`` times is marked failed (shown
+at /admin/outbox). One bad message never stops the others.
 """
 from __future__ import annotations
 
@@ -23,9 +25,10 @@ from sqlalchemy import String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsys.extensions import db
+from eventsys.inputrules import header_safe
 from eventsys.timeutil import utcnow
 
-QUEUED, SENT = "queued", "sent"
+QUEUED, SENT, FAILED = "queued", "sent", "failed"
 LEASE = timedelta(minutes=5)
 
 
@@ -164,10 +167,11 @@ class DeliveryReport:
 
 
 def build_email(msg: OutboxMessage, sender: str) -> EmailMessage:
+    # Rows written before titles were checked may hold line breaks: a header never gets one.
     email = EmailMessage()
-    email["From"] = sender
-    email["To"] = msg.to_addr
-    email["Subject"] = msg.subject
+    email["From"] = header_safe(sender)
+    email["To"] = header_safe(msg.to_addr)
+    email["Subject"] = header_safe(msg.subject)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain="eventsys.local")
     email["X-Eventsys-Outbox-Id"] = str(msg.id)
@@ -216,33 +220,51 @@ def deliver_due(limit: int = 200, now: datetime | None = None) -> DeliveryReport
         return report
     try:
         for message_id in claimed:
-            msg = db.session.get(OutboxMessage, message_id)
-            try:
-                transport.send(build_email(msg, config["MAIL_FROM"]))
-            except (OSError, smtplib.SMTPException) as exc:
-                _record_failure(message_id, str(exc) or exc.__class__.__name__, now)
+            if _deliver_one(transport, message_id, config["MAIL_FROM"], now):
+                report.sent += 1
+            else:
                 report.failed += 1
-                continue
-            msg.status, msg.sent_at, msg.locked_until, msg.last_error = SENT, utcnow(), None, None
-            msg.attempts += 1
-            db.session.commit()
-            report.sent += 1
     finally:
         transport.__exit__(None, None, None)
     return report
 
 
-def _record_failure(message_id: int, error: str, now: datetime) -> None:
+def _deliver_one(transport, message_id: int, sender: str, now: datetime) -> bool:
+    """Build and send one message. Any exception (a header that cannot be built, a refused
+    recipient, a dropped connection, a bug) is this message's failure, never the batch's."""
+    try:
+        msg = db.session.get(OutboxMessage, message_id)
+        transport.send(build_email(msg, sender))
+        msg.status, msg.sent_at, msg.locked_until, msg.last_error = SENT, utcnow(), None, None
+        msg.attempts += 1
+        db.session.commit()
+        return True
+    except Exception as exc:  # noqa: BLE001  (one message must not stop the others)
+        db.session.rollback()
+        current_app.logger.warning("outbox message %s not sent: %r", message_id, exc)
+        _record_failure(message_id, str(exc) or exc.__class__.__name__, now, may_give_up=True)
+        return False
+
+
+def _record_failure(message_id: int, error: str, now: datetime, may_give_up: bool = False) -> None:
+    """Count the attempt and schedule the next one. A message that failed on its own
+    (``may_give_up``: not a server that could not be reached) ``MAIL_MAX_ATTEMPTS`` times
+    is marked failed; an admin can still retry it."""
     msg = db.session.get(OutboxMessage, message_id)
+    if msg is None:  # deleted meanwhile (account deletion)
+        return
     msg.attempts += 1
     msg.last_error = error[:2000]
     msg.locked_until = None
     msg.next_attempt_at = now + backoff(msg.attempts, current_app.config["MAIL_MAX_BACKOFF_SECONDS"])
+    if may_give_up and msg.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        msg.status = FAILED
     db.session.commit()
 
 
 def retry_now(message: OutboxMessage) -> None:
-    """Admin action: make a queued message due immediately."""
+    """Admin action: make a queued (or failed) message due immediately."""
+    message.status = QUEUED
     message.next_attempt_at = utcnow()
     db.session.commit()
 
@@ -256,6 +278,6 @@ def outbox_counts() -> dict[str, int]:
 def outbox_page(status: str, page: int, per_page: int):
     """One page of the outbox, newest first, optionally only ``queued`` or ``sent``."""
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in (QUEUED, SENT):
+    if status in (QUEUED, SENT, FAILED):
         query = query.where(OutboxMessage.status == status)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -235,3 +235,38 @@ def test_check_seats_reports_each_drifted_counter_and_exits_one(run, make_user):
         f"event {event.slug} online: counter 1, seats held 0, capacity unlimited",
         f"group {event.slug} / Soil in_person: counter 2, seats held 0, capacity 4",
     ]
+
+
+class StopLoop(Exception):
+    """Raised from the patched sleep to end ``send-mail --loop`` after a few runs."""
+
+
+def test_send_mail_loop_survives_bad_messages_and_failed_runs(run, mailbox, monkeypatch):
+    from eventsys import cli
+    queue("a@example.org")
+    db.session.add(OutboxMessage(to_addr='"', subject="Mallory\r\nBcc: victim@example.com", body_text="x"))
+    db.session.commit()
+    queue("b@example.org")
+    real_deliver, calls, sleeps = mail.deliver_due, [], []
+
+    def deliver(limit):
+        calls.append(limit)
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        return real_deliver(limit=limit)
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            raise StopLoop()
+
+    monkeypatch.setattr(mail, "deliver_due", deliver)
+    monkeypatch.setattr(cli.time, "sleep", sleep)
+    result = run("send-mail", "--loop", "--interval", "7")
+    assert isinstance(result.exception, StopLoop), result.output
+    assert (calls, sleeps) == ([200, 200, 200], [7.0, 7.0, 7.0])
+    assert result.stdout == "sent 2, failed 1\n"
+    assert result.stderr == "delivery run failed: RuntimeError('database went away')\n"
+    assert sorted(m["To"] for m in mailbox.messages) == ["a@example.org", "b@example.org"]
+    statuses = sorted((m.to_addr, m.status, m.attempts) for m in db.session.scalars(select(OutboxMessage)))
+    assert statuses == [('"', "queued", 1), ("a@example.org", "sent", 1), ("b@example.org", "sent", 1)]

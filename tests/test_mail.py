@@ -276,3 +276,72 @@ def test_request_password_reset_mail_delivered_from_a_service_call(app, make_use
     assert deliver_due().sent == 1
     [link] = mailbox.links(mailbox.to("bo@example.org")[0])
     assert services.user_for_reset_token(link.rsplit("/", 1)[1]).id == user.id
+
+
+# --- one bad message never stops the others (issue 10, item 3) --------------------------
+
+def insert_row(to: str, subject: str = "Hello") -> OutboxMessage:
+    """A row written straight to the table, as old code (or a bug) could have written it."""
+    message = OutboxMessage(to_addr=to, subject=subject, body_text="Hello.\n")
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def test_deliver_due_subject_with_line_break_is_sent_on_one_line_without_injection(app, mailbox):
+    first = queue(to="a@example.org")
+    bad = insert_row("b@example.org", subject="Mallory\r\nBcc: victim@example.com")
+    last = queue(to="c@example.org")
+    report = deliver_due()
+    assert (report.sent, report.failed) == (3, 0)
+    assert [m["To"] for m in mailbox.messages] == ["a@example.org", "b@example.org", "c@example.org"]
+    received = mailbox.messages[1]
+    assert received["Subject"] == "Mallory Bcc: victim@example.com"
+    assert received["Bcc"] is None
+    assert {m.id: m.status for m in messages()} == {first.id: "sent", bad.id: "sent", last.id: "sent"}
+
+
+def test_deliver_due_message_that_cannot_be_built_is_recorded_and_the_batch_goes_on(app, mailbox):
+    first = queue(to="a@example.org")
+    bad = insert_row('"')  # the standard library's address parser raises IndexError on it
+    last = queue(to="c@example.org")
+    now = utcnow()
+    report = deliver_due(now=now)
+    assert (report.sent, report.failed) == (2, 1)
+    assert [m["To"] for m in mailbox.messages] == ["a@example.org", "c@example.org"]
+    stored = {m.id: m for m in messages()}
+    assert (stored[first.id].status, stored[last.id].status) == ("sent", "sent")
+    failed = stored[bad.id]
+    assert (failed.status, failed.attempts, failed.last_error, failed.locked_until) == (
+        "queued", 1, "list index out of range", None)
+    assert failed.next_attempt_at == now + timedelta(seconds=60)
+
+
+def test_deliver_due_after_max_attempts_marks_the_message_failed(make_app, mailbox):
+    limited = make_app(MAIL_MAX_ATTEMPTS=2)
+    with limited.app_context():
+        bad = insert_row("<")
+        now = utcnow()
+        assert (deliver_due(now=now).failed, messages()[0].status) == (1, "queued")
+        assert (deliver_due(now=now + timedelta(seconds=61)).failed, messages()[0].status) == (1, "failed")
+        later = deliver_due(now=now + timedelta(days=1))
+        assert (later.sent, later.failed) == (0, 0)
+        [stored] = messages()
+        assert (stored.id, stored.status, stored.attempts) == (bad.id, "failed", 2)
+        assert mail.outbox_counts() == {"failed": 1}
+        mail.retry_now(stored)
+        assert messages()[0].status == "queued"
+        db.session.remove()
+    assert mailbox.messages == []
+
+
+def test_deliver_due_server_unreachable_never_marks_failed(make_app, mailbox):
+    refused = make_app(MAIL_URL=f"smtp://127.0.0.1:{closed_port()}?timeout=5", MAIL_MAX_ATTEMPTS=1)
+    with refused.app_context():
+        queue(to="a@example.org")
+        now = utcnow()
+        deliver_due(now=now)
+        deliver_due(now=now + timedelta(minutes=2))
+        [stored] = messages()
+        assert (stored.status, stored.attempts) == ("queued", 2)
+        db.session.remove()

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from eventsys import mail
 from eventsys.access import admin_required
 from eventsys.extensions import db
+from eventsys.forms import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 @admin_required
 def outbox():
     status = request.args.get("status", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     pagination = mail.outbox_page(status, page, PAGE_SIZE)
     return render_template("admin/outbox.html", pagination=pagination, status=status,
                            counts=mail.outbox_counts(), retry_form=FlaskForm())
@@ -28,7 +29,7 @@ def outbox():
 @admin_required
 def outbox_retry(message_id: int):
     message = db.get_or_404(mail.OutboxMessage, message_id)
-    if FlaskForm().validate_on_submit() and message.status == mail.QUEUED:
+    if FlaskForm().validate_on_submit() and message.status in (mail.QUEUED, mail.FAILED):
         mail.retry_now(message)
         flash(_("The message will be sent on the next delivery run."), "info")
     return redirect(url_for("admin.outbox", status=mail.QUEUED))

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 
-from eventsys import spreadsheet
+from eventsys import inputrules, spreadsheet
 from eventsys.agenda.models import KINDS, SLOT_STATUSES, SPEAKER_ROLES
 
 COLUMNS = ("uid", "date", "start", "end", "kind", "title", "room", "description",
@@ -24,6 +24,7 @@ COLUMNS = ("uid", "date", "start", "end", "kind", "title", "room", "description"
 REQUIRED = ("date", "start", "end", "title")
 MAX_ROWS = 5000
 _UID = re.compile(r"^[A-Za-z0-9._@:+-]{1,64}$")
+SINGLE_LINE = ("uid", "title", "room", "online_link", "speakers", "kind", "status")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _ROLE = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
@@ -89,7 +90,10 @@ def parse_agenda_csv(data: bytes) -> list[CsvRow]:
     # Comma is the format; semicolons (spreadsheets in some locales) are accepted too.
     delimiter = "," if "," in first or ";" not in first else ";"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header = _header(next(reader))
+    try:
+        header = _header(next(reader))
+    except csv.Error as exc:
+        raise CsvProblems([Problem(1, _unreadable(exc))]) from exc
     rows, problems, seen_uids, count = [], [], {}, 0
     line = reader.line_num
     try:
@@ -109,12 +113,18 @@ def parse_agenda_csv(data: bytes) -> list[CsvRow]:
             if not row_problems:
                 rows.append(row)
     except csv.Error as exc:
-        problems.append(Problem(line + 1, _l("the line cannot be read as CSV (%(error)s).", error=str(exc))))
+        problems.append(Problem(line + 1, _unreadable(exc)))
     if problems:
         raise CsvProblems(problems)
     if not rows:
         raise CsvProblems([Problem(None, _l("The file has a header but no agenda rows."))])
     return rows
+
+
+def _unreadable(exc: csv.Error):
+    if "end of data" in str(exc):  # the file ends inside a quoted cell
+        return _l("a quoted cell starts here and is never closed (a closing \" is missing).")
+    return _l("the line cannot be read as CSV (%(error)s).", error=str(exc))
 
 
 def _decode(data: bytes) -> str:
@@ -181,7 +191,12 @@ def _times(raw: dict, problems: list) -> tuple[datetime | None, datetime | None]
 def _date(value: str, problems: list) -> date | None:
     try:
         if _DATE.match(value):
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
+            if inputrules.date_problem(day) is None:
+                return day
+            problems.append(_l("the date “%(value)s” is not between %(min)s and %(max)s.", value=value,
+                               min=inputrules.DATE_MIN.isoformat(), max=inputrules.DATE_MAX.isoformat()))
+            return None
     except ValueError:
         pass
     problems.append(_l("the date “%(value)s” is not a date like 2030-05-06.", value=value))
@@ -230,8 +245,12 @@ def _check_texts(raw: dict, problems: list) -> None:
     for column, limit in LIMITS.items():
         if len(raw[column]) > limit:
             problems.append(_l("the %(column)s is longer than %(n)s characters.", column=column, n=limit))
+    for column in SINGLE_LINE:
+        if inputrules.single_line_problem(raw[column]):
+            problems.append(_l("the %(column)s has a line break, a tab or another control character.",
+                               column=column))
     link = raw["online_link"]
-    if link and not re.match(r"^https?://\S+$", link):
+    if link and inputrules.web_address_problem(link):
         problems.append(_l("the online_link must be a web address starting with https://."))
     if raw["uid"] and not _UID.match(raw["uid"]):
         problems.append(_l("the uid may only have letters, digits and . _ @ : + - (at most 64)."))

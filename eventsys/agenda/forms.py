@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField,
-                     SubmitField, TextAreaField, URLField)
+from wtforms import FieldList, Form, FormField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
+from eventsys.forms import as_choices, SaneDateTimeLocalField, SingleLineField, WebAddressField, optional_id
 from eventsys.timeutil import to_local
 
 KIND_LABELS = {
@@ -24,26 +24,20 @@ BLANK_SPEAKER_ROWS = 3
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
 class SpeakerRowForm(Form):
     """One speaker of a slot; a row whose speaker is left empty is ignored."""
-    speaker_id = SelectField(_l("Speaker"), coerce=_optional_int)
+    speaker_id = SelectField(_l("Speaker"), coerce=optional_id)
     role = SelectField(_l("Role"), choices=as_choices(ROLE_LABELS.items()), default="speaker")
 
 
 class SlotForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=as_choices(KIND_LABELS.items()), validate_choice=False)
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[DataRequired()])
-    room_id = SelectField(_l("Room"), coerce=_optional_int, validate_choice=False)
-    online_link = URLField(_l("Online link"), validators=[Optional(), Length(max=500)],
-                           description=_l("For online participants, e.g. a video-conference room."))
+    title = SingleLineField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    starts_at = SaneDateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[DataRequired()])
+    ends_at = SaneDateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[DataRequired()])
+    room_id = SelectField(_l("Room"), coerce=optional_id, validate_choice=False)
+    online_link = WebAddressField(_l("Online link"), validators=[Optional(), Length(max=500)],
+                                  description=_l("For online participants, e.g. a video-conference room."))
     description = TextAreaField(_l("Description"),
                                 description=_l("Markdown: **bold**, *italic*, lists and links."))
     speakers = FieldList(FormField(SpeakerRowForm))

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from eventsys import permissions
+from eventsys import inputrules, permissions
 from eventsys.agenda import conflicts
 from eventsys.agenda.models import (KINDS, REVISED_FIELDS, SLOT_STATUSES, SPEAKER_ROLES, AgendaSlot,
                                     SlotSpeaker)
@@ -97,13 +97,14 @@ def check_values(event, values: dict) -> None:
         raise ValidationError(_l("Choose a kind from the list."), field="kind")
     if not values["title"]:
         raise ValidationError(_l("Enter a title."), field="title")
+    inputrules.require_single_line(values["title"], "title")
     if len(values["title"]) > 300:
         raise ValidationError(_l("Use at most 300 characters."), field="title")
     if values["status"] not in SLOT_STATUSES:
         raise ValidationError(_l("Choose a status from the list."), field="status")
-    link = values["online_link"]
-    if link and (not link.startswith(("https://", "http://")) or len(link) > 500 or any(c.isspace() for c in link)):
-        raise ValidationError(_l("Enter a web address starting with https://."), field="online_link")
+    if len(values["online_link"]) > 500:
+        raise ValidationError(_l("Use at most 500 characters."), field="online_link")
+    inputrules.require_web_address(values["online_link"], "online_link")
     if values["ends_at"] <= values["starts_at"]:
         raise ValidationError(_l("The slot must end after it starts."), field="ends_at")
     first, after_last = event_window(event)

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from eventsys import mail
+from eventsys import inputrules, mail
 from eventsys.auth import passwords
 from eventsys.auth.models import STAKEHOLDER_CATEGORIES, User, new_session_token
 from eventsys.errors import PermissionDenied, ValidationError
@@ -47,7 +47,7 @@ def check_password_strength(password: str, field: str = "password") -> None:
 
 def validate_profile(values: dict) -> dict:
     """Check profile values; unknown country/time zone/category are refused at the field."""
-    clean = {k: (values.get(k) or "").strip() for k in PROFILE_FIELDS if k in values}
+    clean = {k: inputrules.require_single_line(values.get(k), k) for k in PROFILE_FIELDS if k in values}
     if "name" in clean and not clean["name"]:
         raise ValidationError(_l("Enter your name."), field="name")
     if clean.get("country") and not is_valid_country(clean["country"]):
@@ -178,6 +178,7 @@ def create_admin(email: str, password: str, name: str | None = None) -> tuple[Us
     user = get_user_by_email(email)
     created = user is None
     if created:
+        name = inputrules.require_single_line(name, "name")
         user = User(email=email, name=name or email.split("@")[0], password_hash="")
         db.session.add(user)
     user.password_hash = passwords.hash_password(password)

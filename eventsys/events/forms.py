@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, HiddenField, IntegerField, SelectField, StringField,
-                     SubmitField, TextAreaField, URLField)
-from wtforms import SelectChoice
+from wtforms import HiddenField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from eventsys.events.models import FORMATS, ROLES
 from eventsys.events.services import FORMAT_LABELS, ROLE_LABELS
 from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
+from eventsys.forms import (BoundedIntegerField, SaneDateField, SingleLineEmailField, SingleLineField,
+                            WebAddressField)
 from eventsys.reference import country_choices, sorted_timezones
 from eventsys.series.services import series_choices
 
@@ -23,24 +23,24 @@ def _optional_str(value) -> str:
 
 
 class EventForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Short name"), validators=[DataRequired(), Length(max=80)], description=SLUG_HELP)
+    title = SingleLineField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = SingleLineField(_l("Short name"), validators=[DataRequired(), Length(max=80)], description=SLUG_HELP)
     summary = TextAreaField(_l("Summary"), validators=[Length(max=500)],
                             description=_l("One or two sentences for lists and previews."))
     description = TextAreaField(_l("Description"), description=_l("Markdown: **bold**, *italic*, [links](https://…), lists."))
     # InputRequired keeps the parser's "Not a valid date value." (DataRequired would hide it).
-    start_date = DateField(_l("First day"), validators=[InputRequired()])
-    end_date = DateField(_l("Last day"), validators=[InputRequired()])
+    start_date = SaneDateField(_l("First day"), validators=[InputRequired()])
+    end_date = SaneDateField(_l("Last day"), validators=[InputRequired()])
     timezone = SelectField(_l("Time zone"), validate_choice=False,
                            description=_l("The agenda is shown in this time zone."))
     format = SelectField(_l("Format"), validate_choice=False)
-    venue_name = StringField(_l("Venue"), validators=[Length(max=200)])
-    venue_address = StringField(_l("Address"), validators=[Length(max=300)])
-    venue_city = StringField(_l("City"), validators=[Length(max=100)])
+    venue_name = SingleLineField(_l("Venue"), validators=[Length(max=200)])
+    venue_address = SingleLineField(_l("Address"), validators=[Length(max=300)])
+    venue_city = SingleLineField(_l("City"), validators=[Length(max=100)])
     venue_country = SelectField(_l("Country"), validate_choice=False)
-    online_link = URLField(_l("Online meeting link"), validators=[Length(max=500)],
-                           description=_l("Never shown publicly: only to registered online participants."))
-    contact_email = EmailField(_l("Contact email"), validators=[Length(max=254)])
+    online_link = WebAddressField(_l("Online meeting link"), validators=[Length(max=500)],
+                                  description=_l("Never shown publicly: only to registered online participants."))
+    contact_email = SingleLineEmailField(_l("Contact email"), validators=[Length(max=254)])
     series_id = SelectField(_l("Series"), validate_choice=False, coerce=_optional_str,
                             description=_l("Only series that you own are offered."))
     submit = SubmitField(_l("Save event"))
@@ -66,16 +66,16 @@ class StatusForm(FlaskForm):
 
 
 class CloneForm(FlaskForm):
-    title = StringField(_l("Title of the copy"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Short name of the copy"), validators=[DataRequired(), Length(max=80)],
-                       description=SLUG_HELP)
-    start_date = DateField(_l("First day of the copy"), validators=[InputRequired()],
-                           description=_l("Every date and agenda time moves by the same number of days."))
+    title = SingleLineField(_l("Title of the copy"), validators=[DataRequired(), Length(max=200)])
+    slug = SingleLineField(_l("Short name of the copy"), validators=[DataRequired(), Length(max=80)],
+                           description=SLUG_HELP)
+    start_date = SaneDateField(_l("First day of the copy"), validators=[InputRequired()],
+                               description=_l("Every date and agenda time moves by the same number of days."))
     submit = SubmitField(_l("Copy the event"))
 
 
 class DeleteForm(FlaskForm):
-    confirm_slug = StringField(_l("Type the event's short name to confirm"), validators=[Optional()])
+    confirm_slug = SingleLineField(_l("Type the event's short name to confirm"), validators=[Optional()])
     submit = SubmitField(_l("Delete this event for good"))
 
 
@@ -84,8 +84,9 @@ def role_choices() -> list[SelectChoice]:
 
 
 class TeamMemberForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)],
-                       description=_l("People without an account get the role when they sign up with this address."))
+    email = SingleLineEmailField(
+        _l("Email address"), validators=[DataRequired(), Length(max=254)],
+        description=_l("People without an account get the role when they sign up with this address."))
     role = SelectField(_l("Role"), validate_choice=False)
     submit = SubmitField(_l("Add to the team"))
 
@@ -111,7 +112,7 @@ def role_form(grant, **kwargs) -> RoleForm:
 
 
 class RoomForm(FlaskForm):
-    name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=120)])
-    capacity = IntegerField(_l("Capacity"), validators=[Optional()],
-                            description=_l("Number of seats; leave empty if it does not matter."))
+    name = SingleLineField(_l("Room name"), validators=[DataRequired(), Length(max=120)])
+    capacity = BoundedIntegerField(_l("Capacity"), validators=[Optional()],
+                                   description=_l("Number of seats; leave empty if it does not matter."))
     submit = SubmitField(_l("Save room"))

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l, lazy_ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from eventsys import mail, permissions
+from eventsys import inputrules, mail, permissions
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker, new_uid
 from eventsys.auth.services import get_user_by_email, normalise_email
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
@@ -115,9 +114,12 @@ def check_slug(slug, model, exclude_id: int | None = None) -> str:
     return slug
 
 
-def clean_text(values: dict, name: str, max_length: int, required=None) -> str:
-    """A stripped text value; ``required`` is the message shown when it is empty."""
+def clean_text(values: dict, name: str, max_length: int, required=None, multiline: bool = False) -> str:
+    """A stripped text value, on one line unless ``multiline``; ``required`` is the message
+    shown when it is empty."""
     value = (values.get(name) or "").strip()
+    if not multiline:
+        inputrules.require_single_line(value, name)
     if required and not value:
         raise ValidationError(required, field=name)
     if len(value) > max_length:
@@ -131,26 +133,23 @@ def _dates(values: dict) -> tuple[date, date]:
         raise ValidationError(_l("Enter the first day of the event."), field="start_date")
     if not isinstance(end, date):
         raise ValidationError(_l("Enter the last day of the event."), field="end_date")
+    inputrules.require_date(start, "start_date")
+    inputrules.require_date(end, "end_date")
     if end < start:
         raise ValidationError(_l("The event cannot end before it starts."), field="end_date")
     return start, end
 
 
 def _online_link(values: dict) -> str:
-    link = clean_text(values, "online_link", 500)
-    parts = urlsplit(link)
-    if link and (parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in link)):
-        raise ValidationError(_l("Enter a web address starting with https:// or http://."), field="online_link")
-    return link
+    return inputrules.require_web_address(clean_text(values, "online_link", 500), "online_link")
 
 
 def _series_id(raw, actor, current_id: int | None) -> int | None:
     """An event joins a series its actor owns; an event already in a series may stay."""
     if raw in (None, ""):
         return None
-    if not str(raw).isdigit():
-        raise ValidationError(_l("Choose a series from the list."), field="series_id")
-    series = db.session.get(Series, int(raw))
+    series_id = inputrules.parse_db_id(raw)
+    series = db.session.get(Series, series_id) if series_id is not None else None
     if series is None:
         raise ValidationError(_l("Choose a series from the list."), field="series_id")
     if series.id != current_id and not permissions.can_manage_series(actor, series):
@@ -164,8 +163,8 @@ def validate_event_values(values: dict, actor, event: Event | None = None) -> di
     clean = {
         "title": clean_text(values, "title", 200, required=_l("Enter a title.")),
         "slug": check_slug(values.get("slug"), Event, event.id if event else None),
-        "summary": clean_text(values, "summary", 500),
-        "description": clean_text(values, "description", 50_000),
+        "summary": clean_text(values, "summary", 500, multiline=True),
+        "description": clean_text(values, "description", 50_000, multiline=True),
     }
     clean["start_date"], clean["end_date"] = _dates(values)
     clean["timezone"] = (values.get("timezone") or "").strip()
@@ -297,8 +296,11 @@ def clone_event(source: Event, values: dict, actor) -> Event:
     start = values.get("start_date")
     if not isinstance(start, date):
         raise ValidationError(_l("Enter the first day of the new event."), field="start_date")
+    inputrules.require_date(start, "start_date")
     days = (start - source.start_date).days
-    clone = Event(title=title, slug=slug, start_date=start, end_date=source.end_date + timedelta(days=days),
+    end = source.end_date + timedelta(days=days)
+    inputrules.require_date(end, "start_date")  # the copy's last day must be in range too
+    clone = Event(title=title, slug=slug, start_date=start, end_date=end,
                   status="draft", **{name: getattr(source, name) for name in COPIED_FIELDS})
     db.session.add(clone)
     rooms = {room.id: Room(event=clone, name=room.name, capacity=room.capacity, position=room.position)

@@ -12,6 +12,7 @@ from eventsys.errors import Conflict, ValidationError
 from eventsys.events import services
 from eventsys.events.forms import (ActionForm, CloneForm, DeleteForm, EventForm, RoomForm, StatusForm,
                                    TeamMemberForm, apply_domain_error, role_form)
+from eventsys.forms import page_arg
 from eventsys.reference import country_name
 from eventsys.series.services import owned_series
 
@@ -33,7 +34,7 @@ def _actor():
 
 
 def _page(name: str) -> int:
-    return max(request.args.get(name, 1, type=int), 1)
+    return page_arg(name)
 
 
 def _status(form) -> int:

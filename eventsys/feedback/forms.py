@@ -5,29 +5,29 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.feedback.answers import field_name
-from eventsys.forms import as_choices
+from eventsys.forms import as_choices, BoundedIntegerField, SaneDateTimeLocalField, SingleLineField
 
 KIND_LABELS = {"rating": _l("Rating on a scale"), "single_choice": _l("Single choice"),
                "multiple_choice": _l("Multiple choice"), "yes_no": _l("Yes or no"), "text": _l("Free text")}
 
 
 class FormSettingsForm(FlaskForm):
-    title = StringField(_l("Title"))
+    title = SingleLineField(_l("Title"))
     anonymous = BooleanField(_l("Anonymous"), description=_l(
         "Answers are stored without any link to the person, and each person can still answer only once. "
         "Anonymous answers cannot be changed afterwards. Fixed once responses arrive."))
-    opens_at = DateTimeLocalField(_l("Opens at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                  description=_l("In the event's time zone. Leave empty to open when the "
-                                                 "session ends (for the whole event: when the last session ends)."))
-    closes_at = DateTimeLocalField(_l("Closes at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                   description=_l("In the event's time zone. Leave empty to close 14 days "
-                                                  "after the event."))
+    opens_at = SaneDateTimeLocalField(_l("Opens at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
+                                      description=_l("In the event's time zone. Leave empty to open when the "
+                                                     "session ends (for the whole event: when the last session ends)."))
+    closes_at = SaneDateTimeLocalField(_l("Closes at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
+                                       description=_l("In the event's time zone. Leave empty to close 14 days "
+                                                      "after the event."))
     submit = SubmitField(_l("Save settings"))
 
     def values(self) -> dict:
@@ -35,15 +35,15 @@ class FormSettingsForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    label = StringField(_l("Question"))
+    label = SingleLineField(_l("Question"))
     kind = SelectField(_l("Type of answer"), validate_choice=False)
     required = BooleanField(_l("An answer is required"))
     options = TextAreaField(_l("Options"), description=_l("For choice questions: one option per line, "
                                                           "at least two."))
-    scale_min = IntegerField(_l("Scale from"), default=1, validators=[Optional()])
-    scale_max = IntegerField(_l("Scale to"), default=5, validators=[Optional()])
-    low_label = StringField(_l("Label of the lowest rating"), description=_l("For example: Poor"))
-    high_label = StringField(_l("Label of the highest rating"), description=_l("For example: Excellent"))
+    scale_min = BoundedIntegerField(_l("Scale from"), default=1, validators=[Optional()])
+    scale_max = BoundedIntegerField(_l("Scale to"), default=5, validators=[Optional()])
+    low_label = SingleLineField(_l("Label of the lowest rating"), description=_l("For example: Poor"))
+    high_label = SingleLineField(_l("Label of the highest rating"), description=_l("For example: Excellent"))
     submit = SubmitField(_l("Save question"))
 
     def __init__(self, *args, **kwargs):

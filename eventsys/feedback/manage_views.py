@@ -11,7 +11,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventsys import permissions
+from eventsys import inputrules, permissions
 from eventsys.access import event_organiser
 from eventsys.errors import DomainError
 from eventsys.feedback import answering, export, questions, results, services
@@ -82,7 +82,7 @@ def create_form(event):
 
 
 def _int_or_0(value) -> int:
-    return int(value) if str(value).isdigit() else 0
+    return inputrules.parse_db_id(value) or 0
 
 
 def _edit_page(event, form, code=200, settings=None, edited=None, new_question=None):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField, URLField)
+from wtforms import (BooleanField, HiddenField, SelectField, SelectMultipleField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventsys.formatting import event_datetime, event_time
 from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
+from eventsys.forms import (as_choices, BoundedIntegerField, SaneDateTimeLocalField, SingleLineField, WebAddressField,
+                            optional_id, required_id)
 from eventsys.groups.models import GROUP_FORMATS, JOIN_MODES
 from eventsys.groups.services import FORMAT_LABELS, JOIN_MODE_LABELS
 from eventsys.timeutil import to_local
@@ -19,29 +21,23 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 ORDINALS = {1: _l("1st choice"), 2: _l("2nd choice"), 3: _l("3rd choice")}
 
 
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
 class RoundForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("For example “Day 1 afternoon”."))
+    title = SingleLineField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+                            description=_l("For example “Day 1 afternoon”."))
     join_mode = SelectField(_l("How participants join"), choices=as_choices((m, JOIN_MODE_LABELS[m]) for m in JOIN_MODES),
                             validate_choice=False)
-    min_ranks = IntegerField(_l("Groups each participant must rank"), default=3,
-                             validators=[InputRequired(), NumberRange(min=1, max=50)],
-                             description=_l("Ranked rounds: at least this many, best first."))
-    opens_at = DateTimeLocalField(_l("Opens"), format=DATETIME_FORMATS, validators=[Optional()],
-                                  description=_l("In the event's time zone. Empty: open now."))
-    deadline = DateTimeLocalField(_l("Deadline"), format=DATETIME_FORMATS, validators=[Optional()],
-                                  description=_l("Choices and rankings can change until then. Empty: no deadline."))
-    balance_percent = IntegerField(_l("Share cap per stakeholder group (%)"),
-                                   validators=[Optional(), NumberRange(min=1, max=100)],
-                                   description=_l("Ranked rounds: where feasible, no stakeholder group takes more "
-                                                  "than this share of a group's seats. Empty: no cap."))
-    position = IntegerField(_l("Position"), default=0, validators=[Optional()])
+    min_ranks = BoundedIntegerField(_l("Groups each participant must rank"), default=3,
+                                    validators=[InputRequired(), NumberRange(min=1, max=50)],
+                                    description=_l("Ranked rounds: at least this many, best first."))
+    opens_at = SaneDateTimeLocalField(_l("Opens"), format=DATETIME_FORMATS, validators=[Optional()],
+                                      description=_l("In the event's time zone. Empty: open now."))
+    deadline = SaneDateTimeLocalField(_l("Deadline"), format=DATETIME_FORMATS, validators=[Optional()],
+                                      description=_l("Choices and rankings can change until then. Empty: no deadline."))
+    balance_percent = BoundedIntegerField(
+        _l("Share cap per stakeholder group (%)"), validators=[Optional(), NumberRange(min=1, max=100)],
+        description=_l("Ranked rounds: where feasible, no stakeholder group takes more "
+                       "than this share of a group's seats. Empty: no cap."))
+    position = BoundedIntegerField(_l("Position"), default=0, validators=[Optional()])
     submit = SubmitField(_l("Save round"))
 
     def values(self) -> dict:
@@ -59,23 +55,23 @@ def round_initial(event, round_) -> dict:
 
 
 class GroupForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    guiding_question = StringField(_l("Guiding question"), validators=[Length(max=500)])
+    title = SingleLineField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    guiding_question = SingleLineField(_l("Guiding question"), validators=[Length(max=500)])
     description = TextAreaField(_l("Description"), description=_l("Markdown: **bold**, *italic*, lists and links."))
     format = SelectField(_l("Format"), choices=as_choices((f, FORMAT_LABELS[f]) for f in GROUP_FORMATS),
                          default="hybrid", validate_choice=False)
-    in_person_seats = IntegerField(_l("In-person seats"), default=0, validators=[InputRequired()],
-                                   description=_l("Including the moderators and rapporteurs who sit in person."))
-    online_seats = IntegerField(_l("Online seats"), default=0, validators=[InputRequired()],
-                                description=_l("Including the moderators and rapporteurs who join online."))
-    room_id = SelectField(_l("Room"), coerce=_optional_int, validate_choice=False)
-    online_link = URLField(_l("Online link"), validators=[Optional(), Length(max=500)],
-                           description=_l("Only the group's members see it."))
-    slot_ids = SelectMultipleField(_l("Agenda slots"), coerce=int, validate_choice=False)
+    in_person_seats = BoundedIntegerField(_l("In-person seats"), default=0, validators=[InputRequired()],
+                                          description=_l("Including the moderators and rapporteurs who sit in person."))
+    online_seats = BoundedIntegerField(_l("Online seats"), default=0, validators=[InputRequired()],
+                                       description=_l("Including the moderators and rapporteurs who join online."))
+    room_id = SelectField(_l("Room"), coerce=optional_id, validate_choice=False)
+    online_link = WebAddressField(_l("Online link"), validators=[Optional(), Length(max=500)],
+                                  description=_l("Only the group's members see it."))
+    slot_ids = SelectMultipleField(_l("Agenda slots"), coerce=required_id, validate_choice=False)
     staff = TextAreaField(_l("Moderators and rapporteurs"),
                           description=_l("One per line: name, email, role (moderator or rapporteur), mode "
                                          "(in_person or online). Each holds a reserved seat."))
-    position = IntegerField(_l("Position"), default=0, validators=[Optional()])
+    position = BoundedIntegerField(_l("Position"), default=0, validators=[Optional()])
     submit = SubmitField(_l("Save group"))
 
     def prepare(self, rooms, slots, tz: str) -> "GroupForm":
@@ -105,18 +101,18 @@ class RunForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    registration_id = IntegerField(_l("Participant"), validators=[InputRequired()])
-    group_id = IntegerField(_l("Group"), validators=[InputRequired()])
+    registration_id = BoundedIntegerField(_l("Participant"), validators=[InputRequired()])
+    group_id = BoundedIntegerField(_l("Group"), validators=[InputRequired()])
     allow_over = BooleanField(_l("Allow going over capacity"))
 
 
 class LockForm(FlaskForm):
-    registration_id = IntegerField(_l("Participant"), validators=[InputRequired()])
+    registration_id = BoundedIntegerField(_l("Participant"), validators=[InputRequired()])
     locked = HiddenField(default="1")
 
 
 class ChooseForm(FlaskForm):
-    group_id = IntegerField(_l("Group"), validators=[InputRequired()])
+    group_id = BoundedIntegerField(_l("Group"), validators=[InputRequired()])
 
 
 def ordinal(n: int) -> str:
@@ -131,7 +127,7 @@ def build_rank_form(count: int, required: int, groups, current: list[int] | None
 
     choices = as_choices([("", _("— choose a group —"))] + [(g.id, g.title) for g in groups])
     for n in range(1, count + 1):
-        setattr(RankForm, f"rank_{n}", SelectField(ordinal(n), coerce=_optional_int, choices=choices,
+        setattr(RankForm, f"rank_{n}", SelectField(ordinal(n), coerce=optional_id, choices=choices,
                                                    validate_choice=False))
     data = {f"rank_{n}": group_id for n, group_id in enumerate(current or [], 1)}
     form = RankForm(data=data)

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from eventsys import permissions
+from eventsys import inputrules, permissions
 from eventsys.agenda.models import AgendaSlot
 from eventsys.agenda.services import local_to_utc
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
@@ -117,7 +117,7 @@ def require_manager(event, actor) -> None:
 
 def _round_values(event, values: dict) -> dict:
     clean = {key: values[key] for key in ROUND_FIELDS if key in values}
-    clean["title"] = (clean.get("title") or "").strip()
+    clean["title"] = inputrules.require_single_line(clean.get("title"), "title")
     if not clean["title"]:
         raise ValidationError(_l("Give the round a title, e.g. “Day 1 afternoon”."), field="title")
     if clean.get("join_mode") not in JOIN_MODES:
@@ -182,7 +182,7 @@ def _members(round_: GroupRound, group_id: int | None = None) -> int:
 
 def _group_values(event, values: dict) -> dict:
     clean = {key: values[key] for key in GROUP_FIELDS if key in values}
-    clean["title"] = (clean.get("title") or "").strip()
+    clean["title"] = inputrules.require_single_line(clean.get("title"), "title")
     if not clean["title"]:
         raise ValidationError(_l("Give the group a title."), field="title")
     if clean.get("format") not in GROUP_FORMATS:
@@ -191,6 +191,8 @@ def _group_values(event, values: dict) -> dict:
         clean[key] = clean.get(key) or 0
         if clean[key] < 0:
             raise ValidationError(_l("Seats cannot be negative."), field=key)
+        if inputrules.db_int_problem(clean[key]):
+            raise ValidationError(inputrules.db_int_problem(clean[key]), field=key)
     if clean["format"] == "in_person" and clean["online_seats"]:
         raise ValidationError(_l("An in-person group has no online seats."), field="online_seats")
     if clean["format"] == "online" and clean["in_person_seats"]:
@@ -198,9 +200,9 @@ def _group_values(event, values: dict) -> dict:
     if clean.get("room_id") is not None and db.session.scalar(select(Room.id).where(
             Room.id == clean["room_id"], Room.event_id == event.id)) is None:
         raise ValidationError(_l("Choose one of the event's rooms."), field="room_id")
-    clean["guiding_question"] = (clean.get("guiding_question") or "").strip()
+    clean["guiding_question"] = inputrules.require_single_line(clean.get("guiding_question"), "guiding_question")
     clean["description"] = clean.get("description") or ""
-    clean["online_link"] = (clean.get("online_link") or "").strip()
+    clean["online_link"] = inputrules.require_web_address((clean.get("online_link") or "").strip(), "online_link")
     clean["position"] = clean.get("position") or 0
     return clean
 

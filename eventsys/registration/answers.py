@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from eventsys import inputrules
 from eventsys.errors import ValidationError
 from eventsys.reference import is_valid_country
 
@@ -36,6 +37,8 @@ def _clean_one(question, raw):
         text = (raw or "").strip() if isinstance(raw, str) else ""
         if len(text) > (MAX_SHORT if kind == "short_text" else MAX_LONG):
             raise ValidationError(_l("This answer is too long."), field=field)
+        if kind == "short_text":
+            inputrules.require_single_line(text, field)
         return text
     if kind == "yes_no":
         if raw in (None, ""):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField, widgets)
+from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField, SubmitField,
+                     TextAreaField, widgets)
 from wtforms.validators import Optional
 
-from eventsys.forms import as_choices
+from eventsys.forms import as_choices, SingleLineField
 from eventsys.reference import country_choices
 from eventsys.registration.answers import MAX_LONG, MAX_SHORT, answer_field
 
@@ -43,7 +43,7 @@ def _question_field(question):
     label, help_text = question.label, question.help_text
     opts = {"description": help_text, "validators": [Optional()]}
     if question.kind == "short_text":
-        return StringField(label, render_kw={"maxlength": MAX_SHORT}, **opts)
+        return SingleLineField(label, render_kw={"maxlength": MAX_SHORT}, **opts)
     if question.kind == "long_text":
         return TextAreaField(label, render_kw={"maxlength": MAX_LONG, "rows": 3}, **opts)
     if question.kind == "single_choice":

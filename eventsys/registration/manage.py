@@ -16,7 +16,7 @@ from eventsys import permissions
 from eventsys.access import event_organiser
 from eventsys.auth.forms import STAKEHOLDER_LABELS
 from eventsys.errors import DomainError
-from eventsys.forms import ActionForm, apply_domain_error
+from eventsys.forms import ActionForm, apply_domain_error, page_arg
 from eventsys.registration import exports, invitations, messaging, organiser, participants, services
 from eventsys.registration.manage_forms import AddParticipantForm, MessageForm, MoveForm, QuestionForm, SettingsForm
 from eventsys.registration.participants import ParticipantFilters
@@ -131,7 +131,7 @@ def add_template_questions(event):
 @view_participants
 def manage_participants(event):
     filters = ParticipantFilters.from_args(request.args)
-    page = participants.participants_page(event, filters, max(request.args.get("page", 1, type=int), 1))
+    page = participants.participants_page(event, filters, page_arg())
     settings = services.get_settings(event)
     return render_template("registration/manage_participants.html", event=event, filters=filters, page=page,
                            counts=participants.participant_counts(event), settings=settings,

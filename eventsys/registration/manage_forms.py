@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, PasswordField,
-                     RadioField, SelectField, StringField, SubmitField, TextAreaField)
+from wtforms import (BooleanField, HiddenField, PasswordField, RadioField, SelectField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from eventsys.forms import as_choices
+from eventsys.forms import (as_choices, BoundedIntegerField, SaneDateTimeLocalField, SingleLineEmailField,
+                            SingleLineField)
 from eventsys.registration.forms import MODE_LABELS
 
 KIND_LABELS = {"short_text": _l("Short text"), "long_text": _l("Long text"), "single_choice": _l("Single choice"),
@@ -23,14 +24,14 @@ MESSAGE_STATUS_LABELS = {"active": _l("Everyone registered (confirmed, awaiting 
 class SettingsForm(FlaskForm):
     is_open = BooleanField(_l("Registration is open"),
                            description=_l("Registration also needs the event to be published."))
-    opens_at = DateTimeLocalField(_l("Opens at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                  description=_l("In the event's time zone. Leave empty to open at once."))
-    closes_at = DateTimeLocalField(_l("Closes at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                   description=_l("In the event's time zone. Leave empty to stay open."))
-    in_person_capacity = IntegerField(_l("In-person seats"), validators=[Optional(), NumberRange(min=0)],
-                                      description=_l("0 when nobody can attend in person."))
-    online_capacity = IntegerField(_l("Online seats"), validators=[Optional(), NumberRange(min=0)],
-                                   description=_l("Leave empty for unlimited; 0 when nobody can attend online."))
+    opens_at = SaneDateTimeLocalField(_l("Opens at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
+                                      description=_l("In the event's time zone. Leave empty to open at once."))
+    closes_at = SaneDateTimeLocalField(_l("Closes at"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
+                                       description=_l("In the event's time zone. Leave empty to stay open."))
+    in_person_capacity = BoundedIntegerField(_l("In-person seats"), validators=[Optional(), NumberRange(min=0)],
+                                             description=_l("0 when nobody can attend in person."))
+    online_capacity = BoundedIntegerField(_l("Online seats"), validators=[Optional(), NumberRange(min=0)],
+                                          description=_l("Leave empty for unlimited; 0 when nobody can attend online."))
     requires_approval = BooleanField(_l("Registrations need approval by an organiser"))
     confirmation_message = TextAreaField(_l("Message shown on confirmation"), validators=[Length(max=5000)],
                                          description=_l("Shown on the confirmation page and in the email. "
@@ -47,11 +48,11 @@ class SettingsForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
+    label = SingleLineField(_l("Question"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Type of answer"), choices=as_choices(KIND_LABELS.items()))
     options = TextAreaField(_l("Options"), description=_l("For choice questions: one option per line, "
                                                           "at least two."))
-    help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=500)])
+    help_text = SingleLineField(_l("Help text"), validators=[Optional(), Length(max=500)])
     applies_to = SelectField(_l("Asked of"), choices=as_choices(APPLIES_LABELS.items()))
     required = BooleanField(_l("An answer is required"))
     sensitive = BooleanField(_l("Personal or sensitive (for example health or accessibility needs)"),
@@ -65,10 +66,10 @@ class QuestionForm(FlaskForm):
 
 
 class AddParticipantForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
-    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)],
-                       description=_l("Needed unless the address belongs to a verified account: the "
-                                      "person gets an invitation to confirm their place."))
+    email = SingleLineEmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+    name = SingleLineField(_l("Full name"), validators=[Optional(), Length(max=200)],
+                           description=_l("Needed unless the address belongs to a verified account: the "
+                                          "person gets an invitation to confirm their place."))
     mode = RadioField(_l("Way of attending"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Add participant"))
 
@@ -87,7 +88,7 @@ class MessageForm(FlaskForm):
     batch_id = HiddenField()
     status = SelectField(_l("Send to"), choices=as_choices(MESSAGE_STATUS_LABELS.items()))
     mode = SelectField(_l("Way of attending"), choices=as_choices([("", _l("Both"))] + list(MODE_LABELS.items())))
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    subject = SingleLineField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000)],
                          description=_l("Plain text. Each person receives their own copy."))
     preview = SubmitField(_l("Preview recipients"))

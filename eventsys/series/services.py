@@ -54,7 +54,7 @@ def _series_values(values: dict, series: Series | None = None) -> dict:
     return {
         "title": clean_text(values, "title", 200, required=_l("Enter a title.")),
         "slug": check_slug(values.get("slug"), Series, series.id if series else None),
-        "description": clean_text(values, "description", 50_000),
+        "description": clean_text(values, "description", 50_000, multiline=True),
     }
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
+from eventsys.forms import as_choices, SingleLineEmailField, SingleLineField, WebAddressField
 from eventsys.reference import country_choices
 from eventsys.speakers.services import BIO_MAX, ORGANISER_FIELDS, PROFILE_FIELDS
 
@@ -15,10 +16,10 @@ PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 class SpeakerProfileForm(FlaskForm):
     """What a speaker may edit about themself (also the first part of the organiser's form)."""
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
-    title = StringField(_l("Title or position"), validators=[Optional(), Length(max=200)],
-                        description=_l("For example: Professor of Bioethics."))
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    name = SingleLineField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
+    title = SingleLineField(_l("Title or position"), validators=[Optional(), Length(max=200)],
+                            description=_l("For example: Professor of Bioethics."))
+    organisation = SingleLineField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     country = SelectField(_l("Country"), validate_choice=False)
     bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=BIO_MAX)],
                         description=_l("Up to 5000 characters. Markdown is supported: *italic*, "
@@ -28,9 +29,9 @@ class SpeakerProfileForm(FlaskForm):
                                      "A square portrait looks best. An uploaded photo is shown "
                                      "instead of the photo address."))
     remove_photo = BooleanField(_l("Remove the uploaded photo"))
-    photo_url = StringField(_l("Photo address (URL)"), validators=[Optional(), Length(max=500)],
-                            render_kw={"inputmode": "url"},
-                            description=_l("Instead of uploading: a link to a photo, starting with https://."))
+    photo_url = WebAddressField(_l("Photo address (URL)"), validators=[Optional(), Length(max=500)], https_only=True,
+                                render_kw={"inputmode": "url"},
+                                description=_l("Instead of uploading: a link to a photo, starting with https://."))
     submit = SubmitField(_l("Save profile"))
 
     fields_for_service = PROFILE_FIELDS
@@ -48,11 +49,11 @@ class SpeakerProfileForm(FlaskForm):
 
 class SpeakerForm(SpeakerProfileForm):
     """The organiser's form: the profile plus contact address and account link."""
-    email = EmailField(_l("Email address"), validators=[Optional(), Length(max=254)],
-                       description=_l("Used for the invitation only; never shown publicly."))
-    user_email = EmailField(_l("Linked account"), validators=[Optional(), Length(max=254)],
-                            description=_l("Optional: the email address of the speaker's eventsys "
-                                           "account. Leave empty for no link."))
+    email = SingleLineEmailField(_l("Email address"), validators=[Optional(), Length(max=254)],
+                                 description=_l("Used for the invitation only; never shown publicly."))
+    user_email = SingleLineEmailField(_l("Linked account"), validators=[Optional(), Length(max=254)],
+                                      description=_l("Optional: the email address of the speaker's eventsys "
+                                                     "account. Leave empty for no link."))
     submit = SubmitField(_l("Save speaker"))
 
     fields_for_service = ORGANISER_FIELDS + ("user_email",)

@@ -8,14 +8,13 @@ ValidationError with the form field's name.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from eventsys import mail, permissions
+from eventsys import inputrules, mail, permissions
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker
 from eventsys.auth.services import get_user_by_email, normalise_email
 from eventsys.errors import PermissionDenied, ValidationError
@@ -81,6 +80,9 @@ def speaker_slots(speaker: Speaker) -> list[tuple[AgendaSlot, str, str]]:
 def validate_speaker_values(values: dict, fields=ORGANISER_FIELDS) -> dict:
     """Clean the given fields; raises ValidationError at the first bad one."""
     clean = {key: (values.get(key) or "").strip() for key in fields if key in values}
+    for key in LIMITS:
+        if key in clean:
+            inputrules.require_single_line(clean[key], key)
     if "name" in clean and not clean["name"]:
         raise ValidationError(_l("Enter a name."), field="name")
     for key, limit in LIMITS.items():
@@ -91,20 +93,11 @@ def validate_speaker_values(values: dict, fields=ORGANISER_FIELDS) -> dict:
                                  length=len(clean["bio"]), n=BIO_MAX), field="bio")
     if clean.get("country") and not is_valid_country(clean["country"]):
         raise ValidationError(_l("Choose a country from the list."), field="country")
-    if clean.get("photo_url") and not _is_web_address(clean["photo_url"]):
-        raise ValidationError(_l("The photo address must start with https:// (or http://)."), field="photo_url")
+    # The CSP lets pages load images only from https: (and the site itself).
+    inputrules.require_web_address(clean.get("photo_url"), "photo_url", https_only=True)
     if clean.get("email"):
         clean["email"] = normalise_email(clean["email"])
     return clean
-
-
-def _is_web_address(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        parts.hostname  # noqa: B018  (raises on a malformed host)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in url)
 
 
 def _require_manager(actor, event) -> None:

@@ -94,6 +94,41 @@ def test_parse_agenda_csv_bad_header_is_reported_on_line_1():
     ]
 
 
+def test_parse_agenda_csv_unterminated_quote_in_a_row_is_reported_by_line():
+    data = (HEADER + ",2030-05-06,09:00,10:00,plenary,Fine,,,,,\n"
+            + ',2030-05-06,10:00,11:00,plenary,"Never closed,,,,,\n'
+            + ",2030-05-06,11:00,12:00,plenary,After,,,,,\n").encode()
+    assert parse_problems(data) == [
+        "Line 3: a quoted cell starts here and is never closed (a closing \" is missing)."]
+
+
+def test_parse_agenda_csv_unterminated_quote_in_the_header_is_reported_on_line_1():
+    data = b'date,start,end,"title\n2030-05-06,09:00,10:00,x\n'
+    assert parse_problems(data) == [
+        "Line 1: a quoted cell starts here and is never closed (a closing \" is missing)."]
+
+
+def test_parse_agenda_csv_line_break_in_a_single_line_column_is_refused():
+    data = (HEADER + ',2030-05-06,09:00,10:00,plenary,"Mallory\r\nBcc: victim@example.com","Sala\tGoya",'
+            + '"Two\nlines are fine here",,,\n').encode()
+    assert parse_problems(data) == [
+        "Line 2: the title has a line break, a tab or another control character.",
+        "Line 2: the room has a line break, a tab or another control character.",
+    ]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_parse_agenda_csv_date_out_of_range_is_refused(day):
+    data = (HEADER + f",{day},09:00,10:00,plenary,Far away,,,,,\n").encode()
+    assert parse_problems(data) == [f"Line 2: the date “{day}” is not between 2000-01-01 and 2100-12-31."]
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)//x", "data:text/html;charset=utf-8", "https://"])
+def test_parse_agenda_csv_non_web_link_is_refused(link):
+    data = (HEADER + f",2030-05-06,09:00,10:00,plenary,Talk,,,{link},,\n").encode()
+    assert parse_problems(data) == ["Line 2: the online_link must be a web address starting with https://."]
+
+
 def test_parse_agenda_csv_refuses_empty_and_non_utf8_files():
     assert parse_problems(b"") == ["The file is empty."]
     assert parse_problems(HEADER.encode()) == ["The file has a header but no agenda rows."]

@@ -105,7 +105,7 @@ def test_create_slot_same_time_in_two_rooms_is_allowed(event, owner, make_room, 
     ("status", "postponed", "Choose a status from the list."),
     ("title", "   ", "Enter a title."),
     ("title", "x" * 301, "Use at most 300 characters."),
-    ("online_link", "javascript:alert(1)", "Enter a web address starting with https://."),
+    ("online_link", "javascript:alert(1)", "Enter a web address starting with https:// or http://."),
     ("starts_at", None, "Enter a date and a time."),
 ])
 def test_create_slot_bad_value_is_refused_at_its_field(event, owner, field, value, message):

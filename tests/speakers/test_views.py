@@ -105,7 +105,7 @@ def test_new_speaker_form_is_labelled_and_multipart(owner_client, event):
 @pytest.mark.parametrize("field, value, message", [
     ("name", "", "Enter a name."),
     ("country", "XX", "Choose a country from the list."),
-    ("photo_url", "ftp://example.org/a.jpg", "The photo address must start with https:// (or http://)."),
+    ("photo_url", "ftp://example.org/a.jpg", "Enter a web address starting with https://."),
     ("email", "nope", "Enter a valid email address."),
     ("user_email", "ghost@example.org", "No account uses this email address. Ask the person to sign up first, "
                                         "or leave the field empty."),
