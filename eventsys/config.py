@@ -48,9 +48,13 @@ class Config:
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    # Failed log-ins per submitted address (known or not), on top of the per-IP limit.
+    RATELIMIT_LOGIN_ACCOUNT = env("RATELIMIT_LOGIN_ACCOUNT", "10 per hour")
     RATELIMIT_SIGNUP = env("RATELIMIT_SIGNUP", "5 per minute;30 per hour")
     RATELIMIT_RESET = env("RATELIMIT_RESET", "5 per minute;20 per hour")
     PASSWORD_RESET_MAX_AGE = 3600
+    EMAIL_VERIFY_MAX_AGE = 3 * 24 * 3600
+    TEAM_INVITATION_MAX_AGE = 14 * 24 * 3600
     PASSWORD_MIN_LENGTH = 10
     # Argon2id parameters (argon2-cffi's RFC 9106 low-memory profile by default).
     ARGON2_TIME_COST = 3
@@ -125,3 +129,18 @@ def check_production(config: dict) -> None:
         raise ConfigError(f"Refusing to start: EVENTSYS_SECRET_KEY is weak (use at least {MIN_SECRET_LENGTH} random characters).")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError("Refusing to start: EVENTSYS_DATABASE_URL is not set in production.")
+    check_rate_limit_storage(config)
+
+
+def web_workers(config: dict) -> int:
+    """How many worker processes serve the app: ``WEB_CONCURRENCY`` (gunicorn reads it too)."""
+    raw = str(config.get("WEB_CONCURRENCY") or os.environ.get("WEB_CONCURRENCY") or "1").strip()
+    return int(raw) if raw.isdigit() else 1
+
+
+def check_rate_limit_storage(config: dict) -> None:
+    """``memory://`` counts per process: with several workers each has its own log-in limits."""
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if storage.startswith("memory://") and web_workers(config) > 1:
+        raise ConfigError("Refusing to start: EVENTSYS_RATELIMIT_STORAGE_URL is memory://, which is per process, "
+                          f"but WEB_CONCURRENCY is {web_workers(config)} (use a shared storage such as redis://).")

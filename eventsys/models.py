@@ -2,7 +2,7 @@
 from eventsys.auth.models import User  # noqa: F401
 from eventsys.mail import OutboxMessage  # noqa: F401
 from eventsys.series.models import Series  # noqa: F401
-from eventsys.events.models import Event, EventRole, Room  # noqa: F401
+from eventsys.events.models import Event, EventRole, Room, TeamInvitation  # noqa: F401
 from eventsys.speakers.models import Speaker  # noqa: F401
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker  # noqa: F401
 from eventsys.registration.models import (Registration, RegistrationAnswer,  # noqa: F401

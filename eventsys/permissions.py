@@ -3,7 +3,8 @@
 Event roles: owner (everything, including the team and deleting the event), organiser
 (everything about the event's content and participants, not the team), rapporteur (the
 report and the read-only management pages), check-in staff (the door). Site
-administrators act as owners everywhere.
+administrators act as owners everywhere. An account whose address is not verified holds
+no team role, whatever rows exist (roles follow the address, which it has not proved).
 """
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ def is_site_admin(user) -> bool:
     return is_authenticated(user) and bool(getattr(user, "is_admin", False))
 
 
+def is_verified(user) -> bool:
+    """Logged in with an address whose owner proved it (see auth.signup)."""
+    return is_authenticated(user) and bool(getattr(user, "is_verified", False))
+
+
 def can_view_outbox(user) -> bool:
     return is_site_admin(user)
 
@@ -38,6 +44,8 @@ def event_role(user, event) -> str | None:
         return None
     if is_site_admin(user):
         return OWNER
+    if not is_verified(user):
+        return None
     cache = g.setdefault("_event_roles", {}) if has_app_context() else {}
     key = (user.id, event.id)
     if key not in cache:
@@ -97,7 +105,8 @@ def can_write_report(user, event) -> bool:
 
 
 def can_create_event(user) -> bool:
-    return is_authenticated(user)
+    # Its creator becomes its owner, a team role: only verified accounts hold those.
+    return is_verified(user)
 
 
 def can_manage_series(user, series) -> bool:
@@ -106,6 +115,6 @@ def can_manage_series(user, series) -> bool:
 
 def template_globals() -> dict:
     return {name: globals()[name] for name in (
-        "is_site_admin", "can_view_outbox", "event_role", "can_see_event", "can_view_dashboard",
+        "is_site_admin", "is_verified", "can_view_outbox", "event_role", "can_see_event", "can_view_dashboard",
         "can_manage_event", "can_manage_team", "can_delete_event", "can_view_participants",
         "can_view_sensitive", "can_check_in", "can_write_report", "can_create_event", "can_manage_series")}

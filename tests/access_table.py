@@ -2,7 +2,8 @@
 exercises it. ``{name}`` placeholders are filled from ``tests/world.py``:
 event (a published event owned by "organiser"), draft_event (a draft owned by
 "other_organiser"), series (owned by "organiser"), room_id, slot_id, speaker_id, role_id
-(a pending co-organiser role on event), message_id, reset_token, invitation_token,
+(a pending co-organiser role on event), message_id, reset_token, invitation_token, verify_token (of an unverified account),
+team_token and team_invitation_id (a pending team invitation on event),
 calendar_token (the personal feed token of "participant").
 
 Levels: public (anyone), logged-in (any account), event-organiser (a role on *that*
@@ -20,6 +21,8 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     "auth.login": (PUBLIC, "GET", "/auth/login"),
     "auth.reset_request": (PUBLIC, "GET", "/auth/reset"),
     "auth.reset_password": (PUBLIC, "GET", "/auth/reset/{reset_token}"),
+    "auth.verify_email": (PUBLIC, "GET", "/auth/verify/{verify_token}"),
+    "auth.resend_verification": (LOGGED_IN, "POST", "/auth/verify/resend"),
     "auth.logout": (LOGGED_IN, "POST", "/auth/logout"),
     "auth.profile": (LOGGED_IN, "GET", "/auth/profile"),
     "auth.change_password": (LOGGED_IN, "GET", "/auth/password"),
@@ -38,6 +41,9 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     "events.team": (ORGANISER, "GET", "/events/{event}/manage/team"),
     "events.team_role": (ORGANISER, "POST", "/events/{event}/manage/team/{role_id}/role"),
     "events.team_remove": (ORGANISER, "POST", "/events/{event}/manage/team/{role_id}/remove"),
+    "events.team_invitation_revoke": (ORGANISER, "POST",
+                                      "/events/{event}/manage/team/invitations/{team_invitation_id}/revoke"),
+    "events.team_invitation": (PUBLIC, "GET", "/events/team-invitations/{team_token}"),
     "events.rooms": (ORGANISER, "GET", "/events/{event}/manage/rooms"),
     "events.room_edit": (ORGANISER, "GET", "/events/{event}/manage/rooms/{room_id}/edit"),
     "events.room_delete": (ORGANISER, "POST", "/events/{event}/manage/rooms/{room_id}/delete"),
@@ -97,6 +103,7 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     "speakers.edit_speaker": (ORGANISER, "GET", "/events/{event}/manage/speakers/{speaker_id}/edit"),
     "speakers.delete_speaker": (ORGANISER, "POST", "/events/{event}/manage/speakers/{speaker_id}/delete"),
     "speakers.invite_speaker": (ORGANISER, "POST", "/events/{event}/manage/speakers/{speaker_id}/invite"),
+    "speakers.withdraw_invitation": (ORGANISER, "POST", "/events/{event}/manage/speakers/{speaker_id}/withdraw"),
     "speakers.invitation": (PUBLIC, "GET", "/events/{event}/speakers/invitation/{invitation_token}"),
     "speakers.respond_to_invitation": (PUBLIC, "POST", "/events/{event}/speakers/invitation/{invitation_token}/respond"),
     "speakers.invitation_photo": (PUBLIC, "GET", "/events/{event}/speakers/invitation/{invitation_token}/photo"),

@@ -94,3 +94,19 @@ def test_unknown_environment_name_is_refused():
 ])
 def test_normalise_database_url(given, expected):
     assert config.normalise_database_url(given) == expected
+
+
+@pytest.mark.parametrize("workers, storage, refused", [
+    ("4", "memory://", True), ("1", "memory://", False), ("", "memory://", False),
+    ("4", "redis://localhost:6379", False),
+])
+def test_production_refuses_per_process_limiter_storage_with_several_workers(monkeypatch, workers, storage, refused):
+    monkeypatch.setenv("WEB_CONCURRENCY", workers)
+    settings = {"SECRET_KEY": STRONG, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_STORAGE_URI": storage}
+    if not refused:
+        config.check_production(settings)
+        return
+    with pytest.raises(config.ConfigError) as info:
+        config.check_production(settings)
+    assert str(info.value) == ("Refusing to start: EVENTSYS_RATELIMIT_STORAGE_URL is memory://, which is per "
+                               "process, but WEB_CONCURRENCY is 4 (use a shared storage such as redis://).")

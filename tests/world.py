@@ -60,6 +60,7 @@ def build_access_world(make_user) -> dict:
         "role_id": pending_role.id,
     }
     world.update(_speaker_world(speaker))
+    world.update(_account_world(event, make_user, users))
     world.update(_participant_registration_world(event, users))
     world.update(_registration_world(event, world))
     world.update(_groups_world(event, room))
@@ -89,6 +90,22 @@ def _registration_world(event, world) -> dict:
     db.session.commit()
     registration = db.session.get(Registration, world["participant_registration_id"])
     return {"question_id": question.id, "qr_token": registration.qr_token}
+
+
+def _account_world(event, make_user, users) -> dict:
+    """An unverified account's confirmation token, and a pending team invitation on event."""
+    from eventsys.auth.signup import make_verification_token
+    from eventsys.events.invitations import _hash
+    from eventsys.events.models import TeamInvitation
+    from eventsys.timeutil import utcnow
+    newcomer = make_user(email="newcomer@example.org", name="Nina Newcomer", email_verified_at=None)
+    invitation = TeamInvitation(event_id=event.id, email="invited@example.org", role="rapporteur",
+                                token_hash=_hash("access-team-token"), invited_by_id=users["organiser"].id,
+                                expires_at=datetime(2100, 1, 1), created_at=utcnow())
+    db.session.add(invitation)
+    db.session.commit()
+    return {"verify_token": make_verification_token(newcomer), "team_token": "access-team-token",
+            "team_invitation_id": invitation.id}
 
 
 def _speaker_world(speaker) -> dict:

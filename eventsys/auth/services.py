@@ -62,7 +62,7 @@ def validate_profile(values: dict) -> dict:
 
 
 def register_user(email: str, password: str, name: str, **profile) -> User:
-    """Create an account. Raises ValidationError on a bad or taken email, a weak password
+    """Create an unverified account (sign-up goes through ``signup.sign_up``). Raises ValidationError on a bad or taken email, a weak password
     or a bad profile value."""
     email = normalise_email(email)
     check_password_strength(password)
@@ -161,11 +161,13 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password from a reset link and end every existing session."""
+    """Set a new password from a reset link and end every existing session. The link was
+    mailed to the address, so using it also proves the address (verifies the account)."""
     user = user_for_reset_token(token)
     check_password_strength(new_password, field="password")
     user.password_hash = passwords.hash_password(new_password)
     user.session_token = new_session_token()
+    user.email_verified_at = user.email_verified_at or utcnow()
     db.session.commit()
     return user
 

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from eventsys.access import login_required, public
-from eventsys.auth import services
+from eventsys.auth import services, signup as signups
 from eventsys.auth.forms import (ChangePasswordForm, LoginForm, LogoutForm, ProfileForm,
-                                 ResetPasswordForm, ResetRequestForm, SignupForm, apply_domain_error)
+                                 ResendVerificationForm, ResetPasswordForm, ResetRequestForm, SignupForm,
+                                 apply_domain_error)
 from eventsys.errors import ValidationError
-from eventsys.events.services import claim_pending_roles
 from eventsys.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -39,6 +39,16 @@ def _rate(name: str):
     return lambda: current_app.config[name]
 
 
+def _submitted_address() -> str:
+    """The per-account log-in limit's key: the submitted address, normalised the same way
+    whether or not an account has it (so a 429 reveals nothing)."""
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed_login(response) -> bool:
+    return response.status_code != 302
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_rate("RATELIMIT_SIGNUP"), methods=["POST"])
 @public
@@ -46,22 +56,48 @@ def signup():
     form = SignupForm().fill_choices()
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.password.data, form.name.data,
-                                          organisation=form.organisation.data, country=form.country.data,
-                                          timezone=form.timezone.data, locale=form.locale.data,
-                                          stakeholder_category=form.stakeholder_category.data)
+            signups.sign_up(form.email.data, form.password.data, form.name.data,
+                            organisation=form.organisation.data, country=form.country.data,
+                            timezone=form.timezone.data, locale=form.locale.data,
+                            stakeholder_category=form.stakeholder_category.data)
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
-            claim_pending_roles(user)
-            login_user(user)
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(_safe_next(url_for("main.index")))
+            # The same page whether or not the address already had an account.
+            return render_template("auth/check_inbox.html", email=form.email.data.strip())
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/verify/<token>")
+@public
+def verify_email(token: str):
+    try:
+        user, newly = signups.confirm_email(token)
+    except ValidationError as error:
+        flash(str(error.message), "danger")
+        return redirect(url_for("auth.login"))
+    if not newly:
+        flash(_("Your email address is already confirmed."), "info")
+        return redirect(url_for("main.index"))
+    login_user(user)
+    flash(_("Thank you, %(name)s. Your email address is confirmed.", name=user.name), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/verify/resend", methods=["POST"])
+@limiter.limit(_rate("RATELIMIT_RESET"))
+@login_required
+def resend_verification():
+    if ResendVerificationForm().validate_on_submit():
+        if signups.send_verification(current_user._get_current_object()):
+            flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email), "info")
+    return redirect(_safe_next(url_for("main.index")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_rate("RATELIMIT_LOGIN"), methods=["POST"])
+@limiter.limit(_rate("RATELIMIT_LOGIN_ACCOUNT"), methods=["POST"], key_func=_submitted_address,
+               deduct_when=_failed_login)
 @public
 def login():
     form = LoginForm()
@@ -149,6 +185,6 @@ def reset_password(token: str):
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
-            flash(_("Your password is set. Please log in."), "success")
+            flash(_("Your password is set and your email address is confirmed. Please log in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200

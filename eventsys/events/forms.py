@@ -86,9 +86,10 @@ def role_choices() -> list[SelectChoice]:
 class TeamMemberForm(FlaskForm):
     email = SingleLineEmailField(
         _l("Email address"), validators=[DataRequired(), Length(max=254)],
-        description=_l("People without an account get the role when they sign up with this address."))
+        description=_l("We send this address a link. The role is theirs once they accept it, logged in with "
+                       "this address (confirmed)."))
     role = SelectField(_l("Role"), validate_choice=False)
-    submit = SubmitField(_l("Add to the team"))
+    submit = SubmitField(_l("Send invitation"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -65,8 +65,10 @@ class Event(db.Model):
 
 
 class EventRole(db.Model):
-    """A person's role on an event. Granted by email: ``user_id`` is filled in as soon as
-    an account with that address exists (at once, or when they sign up)."""
+    """A person's role on an event, held by an account (``user_id``). Roles are granted by
+    a ``TeamInvitation`` that the owner of the address accepts while logged in with a
+    verified account; rows without ``user_id`` (granted before invitations existed) give
+    nothing."""
     __tablename__ = "event_role"
     __table_args__ = (UniqueConstraint("event_id", "email"),)
 
@@ -79,6 +81,30 @@ class EventRole(db.Model):
 
     event = relationship("Event", back_populates="roles")
     user = relationship("User")
+
+
+class TeamInvitation(db.Model):
+    """A role offered to an email address. The mailed link carries a random token; only its
+    SHA-256 is stored. Pending while neither accepted nor revoked and not expired."""
+    __tablename__ = "team_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    event = relationship("Event")
+    invited_by = relationship("User", foreign_keys=[invited_by_id])
+
+    def is_pending(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
 
 
 class Room(db.Model):

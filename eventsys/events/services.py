@@ -1,4 +1,5 @@
-"""Events: create, edit, clone, publish and delete; the team (roles); rooms.
+"""Events: create, edit, clone, publish and delete; the team (roles; invitations are in
+invitations.py); rooms.
 
 Services take models or plain values and the acting user, enforce the rules, commit one
 transaction and raise DomainError subclasses with a message (and field) a user can read.
@@ -9,13 +10,13 @@ import re
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l, lazy_ngettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from eventsys import inputrules, mail, permissions
+from eventsys import inputrules, permissions
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker, new_uid
-from eventsys.auth.services import get_user_by_email, normalise_email
+from eventsys.auth.services import normalise_email
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.events.models import FORMATS, ROLES, STATUSES, Event, EventRole, Room
 from eventsys.extensions import db
@@ -27,7 +28,7 @@ from eventsys.timeutil import to_local, to_utc, utcnow
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
 # Words that are page addresses of their own under /events/ and /series/.
-RESERVED_SLUGS = frozenset({"new", "mine"})
+RESERVED_SLUGS = frozenset({"new", "mine", "team-invitations"})
 PUBLIC_STATUSES = ("published", "cancelled")
 PUBLIC_SPEAKER_STATES = ("confirmed", "not_invited")
 ROLE_ORDER = {role: n for n, role in enumerate(ROLES)}
@@ -68,7 +69,10 @@ def list_upcoming_events(limit: int = 6, today: date | None = None) -> list[Even
 
 
 def list_my_events(user) -> list[tuple[Event, str]]:
-    """Events where ``user`` holds a role, with that role, newest first."""
+    """Events where ``user`` holds a role, with that role, newest first (none while the
+    account's address is not verified: see permissions.event_role)."""
+    if not permissions.is_verified(user):
+        return []
     rows = db.session.execute(
         select(Event, EventRole.role).join(EventRole, EventRole.event_id == Event.id)
         .where(EventRole.user_id == user.id).order_by(Event.start_date.desc(), Event.id.desc()))
@@ -202,7 +206,7 @@ def create_event(values: dict, actor) -> Event:
     """Create a draft event; its creator becomes its owner. Raises PermissionDenied for
     anonymous actors and ValidationError for a bad field (see validate_event_values)."""
     if not permissions.can_create_event(actor):
-        raise PermissionDenied(_l("Log in to create an event."))
+        raise PermissionDenied(_l("Log in with a confirmed email address to create an event."))
     event = Event(**validate_event_values(values, actor), status="draft")
     event.roles.append(EventRole(user_id=actor.id, email=actor.email, role=permissions.OWNER))
     db.session.add(event)
@@ -360,29 +364,6 @@ def _check_role(role) -> str:
     return role
 
 
-def add_team_member(event: Event, email: str, role: str, actor) -> EventRole:
-    """Give a person a role by email and queue a message telling them. An existing
-    account gets the role at once; otherwise it waits until that address signs up
-    (claim_pending_roles). Needs can_manage_team (PermissionDenied); ValidationError for
-    a bad email or role, or a person who already has a role."""
-    if not permissions.can_manage_team(actor, event):
-        raise PermissionDenied(_l("Only the event's owners can change the team."))
-    email = normalise_email(email, field="email")
-    role = _check_role(role)
-    user = get_user_by_email(email)
-    taken = or_(func.lower(EventRole.email) == email, EventRole.user_id == (user.id if user else -1))
-    already = _l("%(email)s already has a role on this event. Change it in the list instead.", email=email)
-    if db.session.scalar(select(EventRole.id).where(EventRole.event_id == event.id, taken)) is not None:
-        raise ValidationError(already, field="email")
-    grant = EventRole(event_id=event.id, user_id=user.id if user else None, email=email, role=role)
-    db.session.add(grant)
-    mail.queue_mail(email, _l("You are on the team of %(title)s", title=event.title), "event_role_granted",
-                    locale=(user.locale if user else None) or None, event=event, role_label=ROLE_LABELS[role],
-                    has_account=user is not None, inviter=actor.name)
-    _commit(already, "email")
-    return grant
-
-
 def _keep_an_owner(grant: EventRole) -> None:
     """Refuse to take away the last owner with an account. The owners' rows are locked
     (PostgreSQL) so that two owners cannot demote each other at the same moment."""
@@ -418,18 +399,6 @@ def remove_team_member(grant: EventRole, actor) -> None:
     db.session.delete(grant)
     db.session.commit()
     permissions.forget_roles()
-
-
-def claim_pending_roles(user) -> int:
-    """Attach the roles waiting for this account's email address; returns how many.
-    Called right after sign-up."""
-    grants = db.session.scalars(select(EventRole).where(
-        EventRole.user_id.is_(None), func.lower(EventRole.email) == user.email.lower())).all()
-    for grant in grants:
-        grant.user_id = user.id
-    db.session.commit()
-    permissions.forget_roles()
-    return len(grants)
 
 
 # --- rooms ------------------------------------------------------------------------------

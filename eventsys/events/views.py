@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from eventsys import permissions
 from eventsys.access import event_organiser, login_required, public
-from eventsys.errors import Conflict, ValidationError
-from eventsys.events import services
+from eventsys.errors import Conflict, PermissionDenied, ValidationError
+from eventsys.events import invitations, services
 from eventsys.events.forms import (ActionForm, CloneForm, DeleteForm, EventForm, RoomForm, StatusForm,
                                    TeamMemberForm, apply_domain_error, role_form)
 from eventsys.forms import page_arg
@@ -69,6 +69,9 @@ def mine():
 @login_required
 def new():
     actor = _actor()
+    if not permissions.can_create_event(actor):
+        flash(_("Confirm your email address before creating an event."), "warning")
+        return redirect(url_for("events.mine"))
     form = EventForm(timezone=actor.timezone or "UTC", format="hybrid").fill_choices(actor)
     if form.validate_on_submit():
         try:
@@ -155,15 +158,61 @@ def team(event):
         abort(403)
     if form.validate_on_submit():
         try:
-            grant = services.add_team_member(event, form.email.data, form.role.data, _actor())
+            sent = invitations.invite_to_team(event, form.email.data, form.role.data, _actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
-            flash(_("%(email)s is on the team. We have sent them an email.", email=grant.email), "success")
+            flash(_("We have sent an invitation to %(email)s. The role is theirs once they accept it.",
+                    email=sent.email), "success")
             return redirect(url_for("events.team", slug=event.slug))
     members = services.list_team(event)
     return render_template("events/team.html", event=event, form=form, team=members,
+                           pending=invitations.list_pending_invitations(event),
                            role_forms={g.id: role_form(g, role=g.role) for g in members}), _status(form)
+
+
+@bp.route("/<slug>/manage/team/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@event_organiser(permissions.can_manage_team)
+def team_invitation_revoke(event, invitation_id: int):
+    invitation = invitations.get_team_invitation(event, invitation_id)
+    if invitation is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            invitations.revoke_team_invitation(invitation, _actor())
+        except Conflict as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "success")
+    return redirect(url_for("events.team", slug=event.slug))
+
+
+@bp.route("/team-invitations/<token>", methods=["GET", "POST"])
+@public
+def team_invitation(token: str):
+    """Anyone with the link sees what it offers; only the invited, verified account accepts."""
+    try:
+        invitation = invitations.invitation_for_token(token)
+    except ValidationError as error:
+        return render_template("events/team_invitation.html", invitation=None, message=error.message), 404
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.path))
+        try:
+            invitations.accept_team_invitation(token, _actor())
+        except (PermissionDenied, Conflict) as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("Welcome to the team of %(title)s.", title=invitation.event.title), "success")
+            return redirect(url_for("events.manage", slug=invitation.event.slug))
+    refusal = None
+    if current_user.is_authenticated:
+        try:
+            invitations.check_can_accept(invitation, _actor())
+        except PermissionDenied as error:
+            refusal = error.message
+    return render_template("events/team_invitation.html", invitation=invitation, refusal=refusal,
+                           action_form=ActionForm(), role_label=services.ROLE_LABELS[invitation.role])
 
 
 def _team_role(event, role_id: int):

@@ -83,7 +83,9 @@ def export_personal_data(user: User, actor, now: datetime | None = None) -> dict
     consent_privacy_at, consent_public_list and ``answers`` [{question, kind, sensitive, value}];
     ``event_roles`` [{event, role, since}]; ``speaker_profiles`` [{event, name, title,
     organisation, country, bio, email, invitation_status}]; ``series_owned`` [{slug, title}];
-    ``mail`` [{subject, status, created_at, sent_at, body}] (mail sent to the address);
+    ``mail`` [{subject, status, created_at, sent_at, body}] (mail sent to the address since
+    the account proved it: mail from before, e.g. invitation links meant for whoever
+    really owns the address, is not the account's);
     plus any section other features registered. Raises PermissionDenied for anyone else.
     """
     _require_self(user, actor)
@@ -128,7 +130,10 @@ def _speakers_of(user: User):
 
 
 def _speaker_profiles(user: User) -> list[dict]:
-    speakers = db.session.scalars(_speakers_of(user).options(selectinload(Speaker.event)).order_by(Speaker.id))
+    # Matching by address needs a proved address; an unverified account sees only links
+    # an organiser made to it.
+    query = _speakers_of(user) if user.is_verified else select(Speaker).where(Speaker.user_id == user.id)
+    speakers = db.session.scalars(query.options(selectinload(Speaker.event)).order_by(Speaker.id))
     return [{"event": _event_ref(s.event), "name": s.name, "title": s.title, "organisation": s.organisation,
              "country": s.country, "bio": s.bio, "email": s.email, "invitation_status": s.invitation_status}
             for s in speakers]
@@ -140,8 +145,11 @@ def _series(user: User) -> list[dict]:
 
 
 def _mail(user: User) -> list[dict]:
+    if not user.is_verified:
+        return []
     messages = db.session.scalars(select(mail.OutboxMessage).where(
-        func.lower(mail.OutboxMessage.to_addr) == user.email.lower()).order_by(mail.OutboxMessage.id))
+        func.lower(mail.OutboxMessage.to_addr) == user.email.lower(),
+        mail.OutboxMessage.created_at >= user.email_verified_at).order_by(mail.OutboxMessage.id))
     return [{"subject": m.subject, "status": m.status, "created_at": _iso(m.created_at),
              "sent_at": _iso(m.sent_at), "body": m.body_text} for m in messages]
 

@@ -27,6 +27,9 @@ class Speaker(db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     invitation_status: Mapped[str] = mapped_column(String(16), default="not_invited")
+    # Rotated by every invitation (and its withdrawal): part of the signed link, so only
+    # the latest link works.
+    invitation_nonce: Mapped[str] = mapped_column(String(32), default="", server_default="")
     invited_at: Mapped[datetime | None] = mapped_column(default=None)
     responded_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

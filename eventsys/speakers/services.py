@@ -8,6 +8,8 @@ ValidationError with the form field's name.
 from __future__ import annotations
 
 import hashlib
+import secrets
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -17,7 +19,7 @@ from sqlalchemy import func, select
 from eventsys import inputrules, mail, permissions
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker
 from eventsys.auth.services import get_user_by_email, normalise_email
-from eventsys.errors import PermissionDenied, ValidationError
+from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.events.models import Room
 from eventsys.extensions import db
 from eventsys.reference import is_valid_country
@@ -106,13 +108,17 @@ def _require_manager(actor, event) -> None:
 
 
 def _linked_user(email: str):
-    """The account for ``user_email`` (None when blank); unknown addresses are refused."""
+    """The account for ``user_email`` (None when blank); unknown addresses, and accounts
+    whose owner has not confirmed the address, are refused."""
     if not (email or "").strip():
         return None
     user = get_user_by_email(normalise_email(email, field="user_email"))
     if user is None:
         raise ValidationError(_l("No account uses this email address. Ask the person to sign up first, "
                                  "or leave the field empty."), field="user_email")
+    if not permissions.is_verified(user):
+        raise ValidationError(_l("This account has not confirmed its email address yet. Ask the person to "
+                                 "open the confirmation link we sent them, then try again."), field="user_email")
     return user
 
 
@@ -229,9 +235,10 @@ def _max_age() -> int:
 
 
 def _fingerprint(speaker: Speaker) -> str:
-    # Ties the link to this speaker record and address: a new speaker that reuses the id
-    # (SQLite) or a corrected email address voids links sent earlier.
-    basis = f"{speaker.created_at.isoformat()}|{(speaker.email or '').lower()}"
+    # Ties the link to this speaker record, address and invitation: a new speaker that
+    # reuses the id (SQLite), a corrected address, a new invitation or a withdrawal voids
+    # links sent earlier.
+    basis = f"{speaker.created_at.isoformat()}|{(speaker.email or '').lower()}|{speaker.invitation_nonce}"
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
@@ -260,13 +267,15 @@ def speaker_for_token(token: str, event=None) -> Speaker:
 
 def invite_speaker(speaker: Speaker, actor) -> Speaker:
     """E-mail the speaker a link to confirm or decline and to edit their profile.
-    Sending again is allowed (a fresh link); a confirmed speaker stays confirmed.
+    Sending again is allowed: a fresh link, and earlier links stop working; a confirmed
+    speaker stays confirmed, anyone else may answer again.
     Raises PermissionDenied, or ValidationError at ``email`` when there is no address."""
     _require_manager(actor, speaker.event)
     if not speaker.email:
         raise ValidationError(_l("Add the speaker's email address before sending an invitation."),
                               field="email")
     event = speaker.event
+    speaker.invitation_nonce = secrets.token_hex(8)
     mail.queue_mail(speaker.email, _l("Invitation to speak at %(event)s", event=event.title),
                     "speaker_invitation", locale=(speaker.user.locale if speaker.user else None),
                     speaker=speaker, event=event, inviter=actor, token=make_invitation_token(speaker),
@@ -278,9 +287,28 @@ def invite_speaker(speaker: Speaker, actor) -> Speaker:
     return speaker
 
 
+def withdraw_invitation(speaker: Speaker, actor) -> Speaker:
+    """Void the speaker's invitation link and take them back to "not invited" (a
+    confirmed speaker too). Raises PermissionDenied."""
+    _require_manager(actor, speaker.event)
+    speaker.invitation_nonce = secrets.token_hex(8)
+    speaker.invitation_status = "not_invited"
+    db.session.commit()
+    return speaker
+
+
+def can_respond(speaker: Speaker) -> bool:
+    """A link answers once: after confirming or declining, only a new invitation reopens it."""
+    return speaker.invitation_status == "invited"
+
+
 def respond_to_invitation(token: str, accept: bool, event=None) -> Speaker:
-    """The speaker confirms or declines; they may change their mind later."""
+    """The speaker confirms or declines, once per invitation. Raises ValidationError for
+    a void link, Conflict when this invitation was already answered."""
     speaker = speaker_for_token(token, event)
+    if not can_respond(speaker):
+        raise Conflict(_l("You have already answered this invitation. To change your answer, please "
+                          "write to the organisers; they can send you a new invitation."))
     speaker.invitation_status = "confirmed" if accept else "declined"
     speaker.responded_at = utcnow()
     db.session.commit()

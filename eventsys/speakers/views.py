@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from eventsys import permissions, reference
 from eventsys.access import event_organiser, public
-from eventsys.errors import ValidationError
+from eventsys.errors import Conflict, ValidationError
 from eventsys.events.services import get_event_by_slug
 from eventsys.speakers import photos, services
 from eventsys.speakers.forms import (ActionForm, InvitationResponseForm, SpeakerForm, SpeakerProfileForm,
@@ -101,6 +101,16 @@ def invite_speaker(event, speaker_id: int):
     return redirect(url_for("speakers.manage_speakers", slug=event.slug))
 
 
+@bp.route("/manage/speakers/<int:speaker_id>/withdraw", methods=["POST"])
+@manage
+def withdraw_invitation(event, speaker_id: int):
+    speaker = _speaker_or_404(event, speaker_id)
+    if ActionForm().validate_on_submit():
+        services.withdraw_invitation(speaker, current_user._get_current_object())
+        flash(_("The invitation to %(name)s is withdrawn: the link no longer works.", name=speaker.name), "success")
+    return redirect(url_for("speakers.edit_speaker", slug=event.slug, speaker_id=speaker.id))
+
+
 # --- the speaker's own page (signed link, no account needed) ----------------------------------
 
 def _invited_speaker(slug: str, token: str):
@@ -130,6 +140,7 @@ def invitation(slug: str, token: str):
             return redirect(url_for("speakers.invitation", slug=slug, token=token))
     return render_template("speakers/invitation.html", event=speaker.event, speaker=speaker, token=token,
                            form=form, response_form=InvitationResponseForm(),
+                           can_respond=services.can_respond(speaker),
                            slots=services.speaker_slots(speaker)), _status(form)
 
 
@@ -139,9 +150,13 @@ def respond_to_invitation(slug: str, token: str):
     speaker = _invited_speaker(slug, token)
     form = InvitationResponseForm()
     if form.validate_on_submit() and (form.confirm.data or form.decline.data):
-        services.respond_to_invitation(token, bool(form.confirm.data), speaker.event)
-        flash(_("Thank you for confirming. We look forward to your talk.") if form.confirm.data
-              else _("Thank you for letting us know. You can still confirm later from this page."), "success")
+        try:
+            services.respond_to_invitation(token, bool(form.confirm.data), speaker.event)
+        except Conflict as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("Thank you for confirming. We look forward to your talk.") if form.confirm.data
+                  else _("Thank you for letting us know."), "success")
     return redirect(url_for("speakers.invitation", slug=slug, token=token))
 
 

@@ -1,4 +1,4 @@
-"""A newcomer signs up, registers online for a hybrid workshop, sees the online link,
+"""A newcomer signs up, confirms the address from the mail, registers online for a hybrid workshop, sees the online link,
 changes to in person when a seat is free, and cancels — all through the browser."""
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import re
 from sqlalchemy import select
 
 from eventsys.extensions import db
+from eventsys.mail import deliver_due
 from eventsys.registration.models import Registration
 from tests.browser.conftest import snap
 from tests.registration.helpers import make_open_event
 
 
-def test_sign_up_register_online_switch_and_cancel(page, live_app):
+def test_sign_up_register_online_switch_and_cancel(page, live_app, mailbox):
     event = make_open_event(in_person=1, online=None)
     slug = event.slug
 
@@ -23,8 +24,14 @@ def test_sign_up_register_online_switch_and_cancel(page, live_app):
     page.get_by_label("Repeat the password").fill("a long enough password")
     page.get_by_label("Stakeholder group").select_option("patient_organisation")
     page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+
+    assert deliver_due().sent == 1  # the confirmation link, read from the SMTP capture
+    [message] = mailbox.to("nadia@example.org")
+    [link] = mailbox.links(message)
+    page.goto(link.removeprefix("http://localhost"))
     page.wait_for_url(re.compile(r"/$"))
-    assert "Welcome, Nadia Newcomer" in page.content()
+    assert "Thank you, Nadia Newcomer. Your email address is confirmed." in page.content()
 
     page.goto(f"/events/{slug}/register")
     snap(page, "register-form")

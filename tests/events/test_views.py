@@ -8,7 +8,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from eventsys.events.models import Event, EventRole, Room
+from eventsys.auth.models import User
+from eventsys.events.models import Event, EventRole, Room, TeamInvitation
 from eventsys.extensions import db
 from eventsys.mail import OutboxMessage
 from tests.builders import PASSWORD
@@ -366,15 +367,26 @@ def test_delete_form_asks_for_confirmation(app, login, team):
 
 # --- the team ---------------------------------------------------------------------------
 
-def test_team_page_adds_a_member_and_queues_mail(app, login, team):
+def test_team_page_invites_lists_pending_and_revokes(app, login, team):
     client = as_user(app, login, team["owner"])
     response = client.post("/events/rare-2030/manage/team", data={"email": "New@Example.org", "role": "rapporteur"})
     assert response.headers["Location"] == "/events/rare-2030/manage/team"
     page = text(client.get("/events/rare-2030/manage/team"))
-    assert "new@example.org is on the team. We have sent them an email." in page
-    assert "Waiting for sign-up" in page
+    assert "We have sent an invitation to new@example.org. The role is theirs once they accept it." in page
+    assert "Pending invitations" in page
     [message] = db.session.scalars(select(OutboxMessage)).all()
     assert message.to_addr == "new@example.org"
+    assert count(EventRole) == 5
+    invitation = db.session.scalar(select(TeamInvitation))
+    response = client.post(f"/events/rare-2030/manage/team/invitations/{invitation.id}/revoke")
+    assert response.headers["Location"] == "/events/rare-2030/manage/team"
+    page = text(client.get("/events/rare-2030/manage/team"))
+    assert "The invitation to new@example.org is withdrawn." in page
+    assert "Pending invitations" not in page
+    link = re.search(r"http://localhost(/events/team-invitations/\S+)", message.body_text).group(1)
+    gone = app.test_client().get(link)
+    assert gone.status_code == 404
+    assert "This invitation was withdrawn. Ask the event's owners for a new one." in text(gone)
 
 
 def test_team_page_bad_email_is_400_at_the_field(app, login, team):
@@ -389,7 +401,7 @@ def test_team_page_is_read_only_for_organisers(app, login, team):
     client = as_user(app, login, team["organiser"])
     page = text(client.get("/events/rare-2030/manage/team"))
     assert "owner@example.org" in page
-    assert "Add someone" not in page and "/remove" not in page
+    assert "Invite someone" not in page and "/remove" not in page
     response = client.post("/events/rare-2030/manage/team", data={"email": "x@example.org", "role": "owner"})
     assert response.status_code == 403
     assert count(EventRole) == 5
@@ -448,14 +460,48 @@ def test_team_role_change_works_with_csrf_protection(make_app, make_user):
         assert db.session.get(EventRole, row_id).role == "rapporteur"
 
 
-def test_signup_claims_a_pending_role(client, app, login, team):
-    as_user(app, login, team["owner"]).post("/events/rare-2030/manage/team",
-                                            data={"email": "newcomer@example.org", "role": "rapporteur"})
+def _invitation_link(app, login, team, email: str, role: str = "rapporteur") -> str:
+    as_user(app, login, team["owner"]).post("/events/rare-2030/manage/team", data={"email": email, "role": role})
+    body = db.session.scalars(select(OutboxMessage.body_text).order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"http://localhost(/events/team-invitations/\S+)", body).group(1)
+
+
+def test_team_invitation_newcomer_signs_up_confirms_then_accepts(client, app, login, team):
+    link = _invitation_link(app, login, team, "newcomer@example.org")
+    anonymous = text(client.get(link))
+    assert "You are invited to the team of Rare workshop 2030 as Rapporteur." in anonymous
+    refused = client.post(link)
+    assert refused.headers["Location"].startswith("/auth/login?next=/events/team-invitations/")
     client.post("/auth/signup", data={"name": "New Comer", "email": "newcomer@example.org", "password": PASSWORD,
                                       "confirm": PASSWORD})
+    newcomer = db.session.scalar(select(User).where(User.email == "newcomer@example.org"))
+    login(client, newcomer)
+    page = text(client.get(link))
+    assert "Confirm your email address first (open the link we sent you), then accept the invitation." in page
+    client.post(link)
+    assert count(EventRole) == 5
+    assert client.get("/events/rare-2030/manage/").status_code == 403
+    verify = db.session.scalars(select(OutboxMessage.body_text).where(
+        OutboxMessage.subject == "Confirm your email address for eventsys")).one()
+    client.get(re.search(r"http://localhost(/auth/verify/\S+)", verify).group(1))
+    accepted = client.post(link)
+    assert accepted.headers["Location"] == "/events/rare-2030/manage/"
     page = text(client.get("/events/mine"))
     assert re.search(r"Rare workshop 2030</a></td>.*?<td>Rapporteur</td>", page, re.S)
     assert client.get("/events/rare-2030/manage/").status_code == 200
+    again = client.get(link)
+    assert again.status_code == 404
+    assert "This invitation has already been accepted. Each link works once." in text(again)
+
+
+def test_team_invitation_another_account_cannot_accept(app, login, team):
+    link = _invitation_link(app, login, team, "invited@example.org", role="owner")
+    client = as_user(app, login, team["participant"])
+    assert ("This invitation is for invited@example.org, but you are logged in as participant@example.org."
+            in text(client.get(link)))
+    client.post(link)
+    assert client.get("/events/rare-2030/manage/").status_code == 403
+    assert count(EventRole) == 5
 
 
 # --- rooms ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from eventsys.agenda.models import SlotSpeaker
-from eventsys.errors import PermissionDenied, ValidationError
+from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.extensions import db
 from eventsys.mail import OutboxMessage
 from eventsys.speakers import services
@@ -339,13 +339,56 @@ def test_respond_to_invitation_accept_confirms(event, make_speaker):
     assert stored.responded_at is not None
 
 
-def test_respond_to_invitation_declined_may_confirm_later(event, make_speaker):
+def test_respond_to_invitation_answers_once_per_invitation(event, organiser, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org", invitation_status="invited")
     token = services.make_invitation_token(speaker)
     services.respond_to_invitation(token, False)
     assert reload(speaker).invitation_status == "declined"
-    services.respond_to_invitation(token, True)
+    error = raised(Conflict, services.respond_to_invitation, token, True)
+    assert str(error.message) == ("You have already answered this invitation. To change your answer, please "
+                                  "write to the organisers; they can send you a new invitation.")
+    assert reload(speaker).invitation_status == "declined"
+    services.invite_speaker(speaker, organiser)  # a new invitation reopens the answer
+    services.respond_to_invitation(services.make_invitation_token(reload(speaker)), True)
     assert reload(speaker).invitation_status == "confirmed"
+
+
+def test_invite_speaker_again_voids_the_earlier_link(event, organiser, make_speaker):
+    speaker = make_speaker(event, email="sofia@example.org")
+    services.invite_speaker(speaker, organiser)
+    old = services.make_invitation_token(reload(speaker))
+    services.invite_speaker(speaker, organiser)
+    raised(ValidationError, services.speaker_for_token, old)
+    assert services.speaker_for_token(services.make_invitation_token(reload(speaker))).id == speaker.id
+
+
+def test_withdraw_invitation_voids_the_link_and_resets_status(event, organiser, make_speaker):
+    speaker = make_speaker(event, email="sofia@example.org")
+    services.invite_speaker(speaker, organiser)
+    token = services.make_invitation_token(reload(speaker))
+    services.withdraw_invitation(speaker, organiser)
+    assert reload(speaker).invitation_status == "not_invited"
+    raised(ValidationError, services.speaker_for_token, token)
+    raised(ValidationError, services.update_own_profile, token, {"name": "Someone else"})
+    assert reload(speaker).name != "Someone else"
+
+
+def test_withdraw_invitation_by_participant_denied(event, make_speaker, make_user):
+    speaker = make_speaker(event, email="sofia@example.org", invitation_status="invited")
+    raised(PermissionDenied, services.withdraw_invitation, speaker, make_user())
+
+
+def test_link_speaker_user_unverified_account_refused_at_user_email(event, organiser, make_speaker, make_user):
+    speaker = make_speaker(event, email="sofia@example.org")
+    make_user(email="sofia@example.org", email_verified_at=None)
+    error = raised(ValidationError, services.link_speaker_user, speaker, "sofia@example.org", organiser)
+    assert (error.field, str(error.message)) == (
+        "user_email", "This account has not confirmed its email address yet. Ask the person to open the "
+                      "confirmation link we sent them, then try again.")
+    assert reload(speaker).user_id is None
+    error = raised(ValidationError, services.create_speaker, event,
+                   {"name": "Sofía", "user_email": "sofia@example.org"}, organiser)
+    assert error.field == "user_email"
 
 
 def test_respond_to_invitation_forged_token_refused(event, make_speaker):

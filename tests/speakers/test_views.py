@@ -316,16 +316,29 @@ def test_invitation_mail_link_confirms_and_edits_profile_without_login(
     assert own_photo.headers["Cache-Control"] == "private, no-cache"
 
 
-def test_invitation_decline_then_confirm_later(client, event, make_speaker):
+def test_invitation_decline_then_answer_is_closed(client, event, make_speaker):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org", invitation_status="invited")
     path = f"/events/{event.slug}/speakers/invitation/{services.make_invitation_token(speaker)}"
     client.post(path + "/respond", data={"decline": "No, I cannot speak"})
     assert reload(speaker).invitation_status == "declined"
     page = text(client.get(path))
     assert "You have told us that you cannot speak." in page
-    assert 'name="confirm"' in page and 'name="decline"' not in page
+    assert 'name="confirm"' not in page and 'name="decline"' not in page
+    assert "Each invitation is answered once. To change your answer, write to the organisers." in page
     client.post(path + "/respond", data={"confirm": "Yes, I will speak"})
-    assert reload(speaker).invitation_status == "confirmed"
+    assert reload(speaker).invitation_status == "declined"
+
+
+def test_withdraw_invitation_page_voids_the_link(app, client, event, make_speaker, organiser, login):
+    speaker = make_speaker(event, name="Sofia", email="sofia@example.org", invitation_status="invited")
+    path = f"/events/{event.slug}/speakers/invitation/{services.make_invitation_token(speaker)}"
+    assert client.get(path).status_code == 200
+    manager = app.test_client()
+    login(manager, organiser)
+    response = manager.post(f"/events/{event.slug}/manage/speakers/{speaker.id}/withdraw")
+    assert response.headers["Location"] == f"/events/{event.slug}/manage/speakers/{speaker.id}/edit"
+    assert reload(speaker).invitation_status == "not_invited"
+    assert client.get(path).status_code == 404
 
 
 def test_invitation_respond_without_choice_changes_nothing(client, event, make_speaker):
