@@ -36,7 +36,7 @@ SECTIONS: tuple[Section, ...] = (
         Page("edit", _l("Details"), "events.edit", p.can_manage_event),
         Page("clone", _l("Copy"), "events.clone", p.can_manage_event))),
     Section("agenda", _l("Agenda"), (
-        Page("editor", _l("Agenda editor"), "agenda.manage", p.can_view_dashboard),
+        Page("editor", _l("Agenda editor"), "agenda.manage", p.can_manage_event),
         Page("import", _l("Import CSV"), "agenda.import_csv", p.can_manage_event))),
     Section("speakers", _l("Speakers"), (
         Page("speakers", _l("Speakers"), "speakers.manage_speakers", p.can_manage_event),)),
