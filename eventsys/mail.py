@@ -312,12 +312,12 @@ def outbox_counts(event_id: int | None = None) -> dict[str, int]:
 def event_mail_counts(event_id: int) -> dict[str, int]:
     """One event's mail by state: queued (waiting for its first send), failing (queued
     again after an error) and sent."""
-    state = db.case((OutboxMessage.status == SENT, SENT), (OutboxMessage.last_error.is_not(None), FAILING),
-                    else_=QUEUED)
-    rows = db.session.execute(select(state, func.count()).where(OutboxMessage.event_id == event_id)
-                              .group_by(state))
+    has_error = OutboxMessage.last_error.is_not(None)
+    rows = db.session.execute(select(OutboxMessage.status, has_error, func.count())
+                              .where(OutboxMessage.event_id == event_id).group_by(OutboxMessage.status, has_error))
     counts = {QUEUED: 0, FAILING: 0, SENT: 0}
-    counts.update({name: count for name, count in rows})
+    for status, failed, count in rows:
+        counts[SENT if status == SENT else (FAILING if failed else QUEUED)] += count
     return counts
 
 
