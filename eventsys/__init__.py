@@ -103,14 +103,17 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     from eventsys.groups.views import bp as groups_bp  # working groups (groups/)
     app.register_blueprint(groups_bp)
+    from eventsys.eventmail.views import bp as eventmail_bp  # what participants receive (above feedback)
+    app.register_blueprint(eventmail_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from eventsys import permissions
+    from eventsys import manage_menu, permissions
 
     app.jinja_env.globals.update(permissions.template_globals())
+    app.jinja_env.globals.update(manage_menu.template_globals())
     app.jinja_env.globals["current_locale_code"] = lambda: str(get_locale() or "en")
     app.jinja_env.add_extension("jinja2.ext.do")
     from eventsys import formatting

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid, formatdate
@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
-from sqlalchemy import String, Text, or_, select, update
+from sqlalchemy import ForeignKey, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsys.extensions import db
@@ -29,6 +29,8 @@ from eventsys.inputrules import header_safe
 from eventsys.timeutil import utcnow
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
+# Not a stored status: a message still queued after an error (retried with backoff).
+FAILING = "failing"
 LEASE = timedelta(minutes=5)
 
 
@@ -36,6 +38,9 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The event a message is about (None for account mail); its team sees it in the event's outbox.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True,
+                                                 default=None)
     to_addr: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
@@ -48,22 +53,70 @@ class OutboxMessage(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
 
+    @property
+    def state(self) -> str:
+        """sent, failed (given up), failing (queued after an error: it is retried) or queued."""
+        if self.status in (SENT, FAILED):
+            return self.status
+        return FAILING if self.last_error else QUEUED
 
-def queue_mail(to: str, subject, template: str, locale: str | None = None, **context) -> OutboxMessage:
-    """Render ``emails/<template>.txt`` (and ``.html`` if present) in the recipient's
-    ``locale`` and add the message to the current transaction. The caller commits.
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything one message is made of, before it is rendered: built by one function per
+    kind of mail, then either queued (``queue_letter``) or shown (``render_letter``)."""
+    to: str
+    subject: object  # str or lazy string, rendered in ``locale``
+    template: str
+    locale: str | None = None
+    event: object | None = None
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    to: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    locale: str
+
+
+def render_letter(letter: Letter) -> RenderedMail:
+    """Render ``emails/<template>.txt`` (and ``.html`` if present) in the letter's locale.
     Templates build links with ``url_for(..., _external=True)``: they point at BASE_URL."""
+    context = dict(letter.context)
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
-    with _url_context(), force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = str(subject)
-        text = render_template(f"emails/{template}.txt", **context)
+    if letter.event is not None:
+        context["event"] = letter.event
+    locale = letter.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with _url_context(), force_locale(locale):
+        subject = str(letter.subject)
+        text = render_template(f"emails/{letter.template}.txt", **context)
         try:
-            html = render_template(f"emails/{template}.html", **context)
+            html = render_template(f"emails/{letter.template}.html", **context)
         except TemplateNotFound:
             html = None
-    message = OutboxMessage(to_addr=to, subject=subject, body_text=text, body_html=html)
+    return RenderedMail(letter.to, subject, text, html, locale)
+
+
+def queue_letter(letter: Letter | None) -> OutboxMessage | None:
+    """Render the letter and add it to the current transaction (None: nothing to send)."""
+    if letter is None:
+        return None
+    rendered = render_letter(letter)
+    message = OutboxMessage(to_addr=rendered.to, subject=rendered.subject, body_text=rendered.body_text,
+                            body_html=rendered.body_html,
+                            event_id=letter.event.id if letter.event is not None else None)
     db.session.add(message)
     return message
+
+
+def queue_mail(to: str, subject, template: str, locale: str | None = None, event=None,
+               **context) -> OutboxMessage:
+    """Render a message in the recipient's ``locale`` and add it to the current transaction;
+    the caller commits. ``event`` (also passed to the template) files it in that event's outbox."""
+    return queue_letter(Letter(to, subject, template, locale, event, context))
 
 
 def _url_context():
@@ -269,15 +322,35 @@ def retry_now(message: OutboxMessage) -> None:
     db.session.commit()
 
 
-def outbox_counts() -> dict[str, int]:
-    from sqlalchemy import func
-    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-    return {status: count for status, count in rows}
+def _for_event(query, event_id: int | None):
+    return query if event_id is None else query.where(OutboxMessage.event_id == event_id)
 
 
-def outbox_page(status: str, page: int, per_page: int):
-    """One page of the outbox, newest first, optionally only ``queued`` or ``sent``."""
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+def outbox_counts(event_id: int | None = None) -> dict[str, int]:
+    """Messages by status (queued, sent, failed), of one event or of the whole site."""
+    query = _for_event(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status), event_id)
+    return {status: count for status, count in db.session.execute(query)}
+
+
+def event_mail_counts(event_id: int) -> dict[str, int]:
+    """One event's mail by state: queued (waiting for its first send), failing (queued
+    again after an error), failed (given up after MAIL_MAX_ATTEMPTS) and sent."""
+    has_error = OutboxMessage.last_error.is_not(None)
+    rows = db.session.execute(select(OutboxMessage.status, has_error, func.count())
+                              .where(OutboxMessage.event_id == event_id).group_by(OutboxMessage.status, has_error))
+    counts = {QUEUED: 0, FAILING: 0, FAILED: 0, SENT: 0}
+    for status, has_failed, count in rows:
+        if status in (SENT, FAILED):
+            counts[status] += count
+        else:
+            counts[FAILING if has_failed else QUEUED] += count
+    return counts
+
+
+def outbox_page(status: str, page: int, per_page: int, event_id: int | None = None):
+    """One page of the outbox, newest first, optionally only ``queued``, ``sent`` or ``failed``, of one
+    event or of the whole site."""
+    query = _for_event(select(OutboxMessage).order_by(OutboxMessage.id.desc()), event_id)
     if status in (QUEUED, SENT, FAILED):
         query = query.where(OutboxMessage.status == status)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -38,6 +38,11 @@ def can_view_outbox(user) -> bool:
     return is_site_admin(user)
 
 
+def can_view_event_outbox(user, event) -> bool:
+    """The event's own mail (recipients, bodies, errors): owners and organisers."""
+    return _has(user, event, "manage")
+
+
 def event_role(user, event) -> str | None:
     """The user's role on the event (site admins count as owners), cached per request."""
     if not is_authenticated(user) or event is None:
@@ -115,6 +120,6 @@ def can_manage_series(user, series) -> bool:
 
 def template_globals() -> dict:
     return {name: globals()[name] for name in (
-        "is_site_admin", "is_verified", "can_view_outbox", "event_role", "can_see_event", "can_view_dashboard",
+        "is_site_admin", "is_verified", "can_view_outbox", "can_view_event_outbox", "event_role", "can_see_event", "can_view_dashboard",
         "can_manage_event", "can_manage_team", "can_delete_event", "can_view_participants",
         "can_view_sensitive", "can_check_in", "can_write_report", "can_create_event", "can_manage_series")}

@@ -4,7 +4,8 @@ event (a published event owned by "organiser"), draft_event (a draft owned by
 "other_organiser"), series (owned by "organiser"), room_id, slot_id, speaker_id, role_id
 (a pending co-organiser role on event), message_id, reset_token, invitation_token, verify_token (of an unverified account),
 team_token and team_invitation_id (a pending team invitation on event),
-calendar_token (the personal feed token of "participant").
+calendar_token (the personal feed token of "participant"), event_message_id (a queued
+message of event).
 
 Levels: public (anyone), logged-in (any account), event-organiser (a role on *that*
 event, or the owner of *that* series), admin (site administrators).
@@ -151,4 +152,8 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     "groups.lock": (ORGANISER, "POST", "/events/{event}/manage/groups/rounds/{group_round_id}/lock"),
     "groups.publish": (ORGANISER, "POST", "/events/{event}/manage/groups/rounds/{group_round_id}/publish"),
     # --- end groups ---
+    # --- what participants receive (eventmail/) ---
+    "eventmail.previews_page": (ORGANISER, "GET", "/events/{event}/manage/mail/"),
+    "eventmail.outbox": (ORGANISER, "GET", "/events/{event}/manage/mail/outbox"),
+    "eventmail.outbox_retry": (ORGANISER, "POST", "/events/{event}/manage/mail/outbox/{event_message_id}/retry"),
 }

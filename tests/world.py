@@ -46,10 +46,13 @@ def build_access_world(make_user) -> dict:
     db.session.add_all([room, speaker, slot])
     db.session.flush()
     db.session.add(SlotSpeaker(slot=slot, speaker=speaker, role="speaker"))
+    event_message = mail.queue_mail("participant@example.org", "Hello", "registration_cancelled",
+                                    event=event, user=users["participant"])
     db.session.commit()
     world = {
         "users": users,
         "message_id": message.id,
+        "event_message_id": event_message.id,
         "reset_token": make_reset_token(users["reset_target"]),
         "event": event.slug,
         "draft_event": other.slug,

@@ -16,6 +16,8 @@ from eventsys.errors import ValidationError
 from eventsys.events.services import get_event_by_slug
 from eventsys.reference import is_valid_timezone
 
+from eventsys.agenda import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
+
 bp = Blueprint("agenda", __name__, url_prefix="/events/<slug>")
 
 

@@ -63,6 +63,7 @@ class EventForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = HiddenField()
+    confirmed = HiddenField()  # "1" once the organiser confirmed publishing despite warnings
 
 
 class CloneForm(FlaskForm):

@@ -9,7 +9,7 @@ from flask_login import current_user
 from eventsys import permissions
 from eventsys.access import event_organiser, login_required, public
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
-from eventsys.events import invitations, services
+from eventsys.events import dashboard, invitations, services
 from eventsys.events.forms import (ActionForm, CloneForm, DeleteForm, EventForm, RoomForm, StatusForm,
                                    TeamMemberForm, apply_domain_error, role_form)
 from eventsys.forms import page_arg
@@ -87,8 +87,8 @@ def new():
 @bp.route("/<slug>/manage/")
 @event_organiser(permissions.can_view_dashboard)
 def manage(event):
-    return render_template("events/manage.html", event=event, counts=services.dashboard_counts(event),
-                           status_form=StatusForm(), delete_form=DeleteForm())
+    return render_template("events/manage.html", event=event, panels=dashboard.dashboard_panels(event, _actor()),
+                           checklist=dashboard.setup_checklist(event), delete_form=DeleteForm())
 
 
 @bp.route("/<slug>/manage/edit", methods=["GET", "POST"])
@@ -111,6 +111,10 @@ def edit(event):
 def status(event):
     form = StatusForm()
     if form.validate_on_submit():
+        if form.status.data == "published" and event.status != "published" and form.confirmed.data != "1":
+            warnings = dashboard.publish_warnings(event)
+            if warnings:
+                return render_template("events/publish_confirm.html", event=event, warnings=warnings)
         try:
             services.set_event_status(event, form.status.data, _actor())
         except (ValidationError, Conflict) as error:

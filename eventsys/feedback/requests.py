@@ -133,14 +133,20 @@ def _closing_text(closes_at: datetime, event: Event, locale: str) -> str:
             f"{format_time(local, 'short', tzinfo=local.tzinfo, locale=locale)} ({event.timezone})")
 
 
-def _ask(form: FeedbackForm, event: Event, registration: Registration, closes_at: datetime) -> None:
+def feedback_letter(form: FeedbackForm, event: Event, registration, closes_at: datetime,
+                    token: str) -> mail.Letter:
+    """The request to answer ``form``, as queued and as previewed."""
     user = registration.user
     locale = user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config[
         "BABEL_DEFAULT_LOCALE"]
+    return mail.Letter(user.email, _l("Your feedback please: %(title)s", title=form.title), "feedback_request",
+                       locale, event, dict(user=user, form=form, token=token,
+                                           closes=_closing_text(closes_at, event, locale)))
+
+
+def _ask(form: FeedbackForm, event: Event, registration: Registration, closes_at: datetime) -> None:
     db.session.add(FeedbackRequest(form_id=form.id, registration_id=registration.id))
-    mail.queue_mail(user.email, _l("Your feedback please: %(title)s", title=form.title), "feedback_request",
-                    locale=locale, user=user, event=event, form=form,
-                    token=make_answer_token(form, registration), closes=_closing_text(closes_at, event, locale))
+    mail.queue_letter(feedback_letter(form, event, registration, closes_at, make_answer_token(form, registration)))
 
 
 def request_feedback(form: FeedbackForm, event: Event, recorded: bool) -> list[int]:

@@ -15,6 +15,8 @@ from eventsys.feedback.forms import answers_from_form, build_answer_form
 from eventsys.forms import apply_domain_error
 from eventsys.registration import services as registration_services
 
+from eventsys.feedback import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
+
 bp = Blueprint("feedback", __name__)
 
 

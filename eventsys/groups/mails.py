@@ -21,10 +21,15 @@ def _subject(kind: str, round_title: str, group_title: str):
     return _l("Your working group for %(round)s is now %(group)s", round=round_title, group=group_title)
 
 
+def group_letter(user, event, round_, group, mode: str, kind: str) -> mail.Letter | None:
+    """The message, as queued and as previewed (None when the account is gone)."""
+    if user is None or not user.email:
+        return None
+    subject = _subject(kind, round_.title, group.title if group is not None else "")
+    return mail.Letter(user.email, subject, "group_assignment", user.locale or None, event,
+                       dict(user=user, round=round_, group=group, mode=mode, kind=kind))
+
+
 def queue_group_mail(user, event, round_, group, mode: str, kind: str) -> None:
     """One message to ``user`` (nothing when the account is gone)."""
-    if user is None or not user.email:
-        return
-    subject = _subject(kind, round_.title, group.title if group is not None else "")
-    mail.queue_mail(user.email, subject, "group_assignment", locale=user.locale or None, user=user, event=event,
-                    round=round_, group=group, mode=mode, kind=kind)
+    mail.queue_letter(group_letter(user, event, round_, group, mode, kind))

@@ -18,6 +18,8 @@ from eventsys.groups.models import GROUP_WAITLISTED
 from eventsys.registration.models import CONFIRMED
 from eventsys.registration.services import get_registration
 
+from eventsys.groups import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
+
 bp = Blueprint("groups", __name__)
 
 

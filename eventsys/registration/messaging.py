@@ -91,11 +91,16 @@ def send_message(event: Event, values: dict, actor) -> tuple[RegistrationMessage
         db.session.rollback()
         return _same_event(find_message(batch_id), event), False
     for registration in recipients:
-        user = registration.user
-        mail.queue_mail(user.email, subject, "registration_message", locale=user.locale or None,
-                        user=user, event=event, registration=registration, body=body)
+        mail.queue_letter(message_letter(registration, event, subject, body))
     db.session.commit()
     return log, True
+
+
+def message_letter(registration, event: Event, subject: str, body: str) -> mail.Letter:
+    """The organisers' message to one participant, as queued and as previewed."""
+    user = registration.user
+    return mail.Letter(user.email, subject, "registration_message", user.locale or None, event,
+                       dict(user=user, registration=registration, body=body))
 
 
 def _same_event(log: RegistrationMessage, event: Event) -> RegistrationMessage:

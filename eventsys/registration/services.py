@@ -232,18 +232,26 @@ def _recipient(registration: Registration):
     return (user.email, user.locale or None, user) if user is not None else (None, None, None)
 
 
-def _queue_status_mail(registration, event, settings, promoted: bool = False) -> None:
+def status_letter(registration, event, settings, promoted: bool = False,
+                  position: int | None = None) -> mail.Letter | None:
+    """The mail a participant gets when registered (per way of attending), awaiting approval,
+    waitlisted (at ``position``) or ``promoted`` from the waiting list. None without an account."""
     email, locale, user = _recipient(registration)
     if email is None:
-        return
+        return None
     subjects = {
         CONFIRMED: _l("You are registered: %(title)s", title=event.title),
         PENDING: _l("Registration received, awaiting approval: %(title)s", title=event.title),
         WAITLISTED: _l("You are on the waiting list: %(title)s", title=event.title),
     }
-    mail.queue_mail(email, subjects[registration.status], "registration_status", locale=locale,
-                    user=user, event=event, registration=registration, settings=settings,
-                    promoted=promoted, position=seats.waitlist_position(registration))
+    return mail.Letter(email, subjects[registration.status], "registration_status", locale, event,
+                       dict(user=user, registration=registration, settings=settings, promoted=promoted,
+                            position=position))
+
+
+def _queue_status_mail(registration, event, settings, promoted: bool = False) -> None:
+    mail.queue_letter(status_letter(registration, event, settings, promoted,
+                                    seats.waitlist_position(registration)))
 
 
 def _queue_cancel_mail(registration, event) -> None:

@@ -13,6 +13,8 @@ from eventsys.forms import ActionForm, apply_domain_error
 from eventsys.registration import seats, services
 from eventsys.registration.forms import answers_from_form, build_registration_form
 
+from eventsys.registration import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
+
 bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
 
 

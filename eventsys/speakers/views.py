@@ -13,6 +13,8 @@ from eventsys.speakers import photos, services
 from eventsys.speakers.forms import (ActionForm, InvitationResponseForm, SpeakerForm, SpeakerProfileForm,
                                      apply_domain_error)
 
+from eventsys.speakers import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
+
 bp = Blueprint("speakers", __name__, url_prefix="/events/<slug>")
 
 manage = event_organiser(permissions.can_manage_event)

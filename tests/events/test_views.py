@@ -305,7 +305,8 @@ def test_publish_and_take_back_to_draft(app, login, team):
     assert reload(Event, team["event"].id).status == "draft"
     assert client.get("/events/rare-2030/", headers={}).status_code == 200  # the team still sees it
     assert as_user(app, None, None).get("/events/rare-2030/").status_code == 404
-    client.post("/events/rare-2030/manage/status", data={"status": "published"})
+    # registration is not open: publishing asks first (tests/events/test_dashboard.py)
+    client.post("/events/rare-2030/manage/status", data={"status": "published", "confirmed": "1"})
     assert reload(Event, team["event"].id).status == "published"
 
 
