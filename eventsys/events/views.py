@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from eventsys import permissions
+from eventsys import panels, permissions
 from eventsys.access import event_organiser, login_required, public
 from eventsys.errors import Conflict, ValidationError
 from eventsys.events import services
@@ -54,7 +54,10 @@ def show(slug: str):
     event = services.get_event_by_slug(slug)
     if event is None or not permissions.can_see_event(current_user, event):
         abort(404)
-    return render_template("events/show.html", event=event, speakers=services.public_speakers(event))
+    actor = _actor()
+    return render_template("events/show.html", event=event, speakers=services.public_speakers(event),
+                           registration_action=panels.render(panels.EVENT_REGISTRATION_ACTION, event, actor),
+                           registration_box=panels.render(panels.EVENT_REGISTRATION, event, actor))
 
 
 @bp.route("/mine")

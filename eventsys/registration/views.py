@@ -10,6 +10,7 @@ from eventsys.access import login_required
 from eventsys.errors import DomainError
 from eventsys.events.services import get_event_by_slug
 from eventsys.forms import ActionForm, apply_domain_error
+from eventsys.registration import event_box  # noqa: F401  (registers the event page's panels)
 from eventsys.registration import seats, services
 from eventsys.registration.forms import answers_from_form, build_registration_form
 
