@@ -64,7 +64,8 @@ def show(slug: str):
 @login_required
 def mine():
     return render_template("events/mine.html", rows=services.list_my_events(_actor()),
-                           series_list=owned_series(_actor()))
+                           series_list=owned_series(_actor()),
+                           attending=panels.render(panels.MY_EVENTS_ATTENDING, _actor()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
