@@ -58,7 +58,7 @@ def _zones(event) -> dict:
 def public_agenda(slug):
     event = _visible_event(slug)
     zones = _zones(event)
-    days = reading.agenda_days(reading.agenda_entries(event), zones["tz"])
+    days = reading.agenda_days(reading.agenda_entries(event, public=True), zones["tz"])
     return render_template("agenda/public.html", event=event, days=days, **zones)
 
 
