@@ -23,7 +23,7 @@ from eventsys.events.models import Room
 from eventsys.extensions import db
 from eventsys.reference import is_valid_country
 from eventsys.speakers import photos
-from eventsys.speakers.models import Speaker
+from eventsys.speakers.models import Speaker, is_public_speaker
 from eventsys.timeutil import utcnow
 
 INVITATION_SALT = "eventsys.speaker-invitation"
