@@ -62,6 +62,7 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     # --- registration participant (registration/views.py) ---
     "registration.register": (LOGGED_IN, "GET", "/events/{event}/register"),
     "registration.mine": (LOGGED_IN, "GET", "/events/{event}/registration"),
+    "registration.participants": (PUBLIC, "GET", "/events/{event}/participants"),
     "registration.edit": (LOGGED_IN, "GET", "/events/{event}/registration/edit"),
     "registration.cancel": (LOGGED_IN, "POST", "/events/{event}/registration/cancel"),
     # --- end registration participant ---

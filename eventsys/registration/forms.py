@@ -22,7 +22,7 @@ class RegistrationFormBase(FlaskForm):
     mode = RadioField(_l("How will you attend?"), choices=[])
     consent_privacy = BooleanField(_l("I have read and accept the privacy notice."))
     consent_public_list = BooleanField(
-        _l("Show my name and organisation in the published list of participants (optional)."))
+        _l("Show my name and organisation on the event's public list of participants (optional)."))
     accept_waitlist = BooleanField(_l("If my choice is full, put me on the waiting list."))
     submit = SubmitField(_l("Register"))
 

@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventsys import permissions
-from eventsys.access import login_required
+from eventsys.access import login_required, public
 from eventsys.errors import DomainError
 from eventsys.events.services import get_event_by_slug
 from eventsys.forms import ActionForm, apply_domain_error
 from eventsys.registration import event_box  # noqa: F401  (registers the event page's panels)
-from eventsys.registration import availability, seats, services
+from eventsys.registration import availability, public_list, seats, services
 from eventsys.registration.forms import answers_from_form, build_registration_form, label_modes_with_seats
 
 bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
@@ -71,6 +71,14 @@ def _status_message(registration) -> str:
         return _("Thank you. The organisers will confirm your registration soon.")
     return _("All seats are taken: you are on the waiting list, position %(n)s.",
              n=seats.waitlist_position(registration))
+
+
+@bp.route("/participants")
+@public
+def participants(slug: str):
+    event = _visible_event(slug)
+    return render_template("registration/participants.html", event=event,
+                           people=public_list.listed_participants(event))
 
 
 @bp.route("/registration")
