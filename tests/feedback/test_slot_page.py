@@ -40,3 +40,11 @@ def test_future_session_page_is_not_over_and_has_no_form_link(client, app, make_
     login(client, me)
     page = client.get(f"/events/{event.slug}/slots/{slots['keynote'].id}").get_data(as_text=True)
     assert OVER not in page and LINK not in page
+
+
+def test_agenda_links_to_my_event_for_signed_in_people(client, app, make_user, login):
+    event, _slots = make_feedback_event()
+    link = f'href="/events/{event.slug}/my">My event</a>'
+    assert link not in client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
+    login(client, make_user())
+    assert link in client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
