@@ -41,8 +41,7 @@ EVENT_FIELDS = dict(
         "set the scene; then four **working groups** meet twice, first to map the barriers and "
         "then to draft recommendations:\n\n"
         + "".join(f"- {topic}\n" for topic in WORKING_GROUP_TOPICS)
-        + "\nThe rapporteurs present the recommendations in the closing plenary; they will be "
-        "published as a short report after the workshop.\n\n"
+        + "\nThe rapporteurs present the recommendations in the closing plenary.\n\n"
         "Plenary sessions are streamed; online participants join the working groups through "
         "their own video rooms."),
     format="hybrid",

@@ -25,6 +25,17 @@ class ValidationError(DomainError):
     code = "invalid"
 
 
+class FieldErrors(ValidationError):
+    """Several fields are wrong at once: ``errors`` maps each field (None: the whole form)
+    to its message, so a form shows them all after one submit. ``field`` and ``message``
+    are the first of them."""
+
+    def __init__(self, errors: dict):
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
+        self.errors = dict(errors)
+
+
 class PermissionDenied(DomainError):
     status_code = 403
     code = "forbidden"

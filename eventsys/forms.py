@@ -11,9 +11,16 @@ from wtforms.validators import StopValidation, ValidationError
 
 from eventsys import inputrules
 
+from eventsys.errors import DomainError
+
 
 def apply_domain_error(form: FlaskForm, error) -> None:
-    """Show a service's DomainError at its field (or at the top of the form)."""
+    """Show a service's DomainError at its field (or at the top of the form); a
+    FieldErrors at each of its fields."""
+    for name, message in getattr(error, "errors", {}).items():
+        apply_domain_error(form, DomainError(message, name))
+    if getattr(error, "errors", None):
+        return
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = list(field.errors) + [str(error.message)]

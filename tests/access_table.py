@@ -69,6 +69,7 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     # --- registration participant (registration/views.py) ---
     "registration.register": (LOGGED_IN, "GET", "/events/{event}/register"),
     "registration.mine": (LOGGED_IN, "GET", "/events/{event}/registration"),
+    "registration.participants": (PUBLIC, "GET", "/events/{event}/participants"),
     "registration.edit": (LOGGED_IN, "GET", "/events/{event}/registration/edit"),
     "registration.cancel": (LOGGED_IN, "POST", "/events/{event}/registration/cancel"),
     "registration.invitation": (PUBLIC, "GET", "/events/{event}/registration/invitation/made-up-token"),

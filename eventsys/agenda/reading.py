@@ -20,7 +20,7 @@ from eventsys.agenda.models import AgendaSlot, SlotSpeaker
 from eventsys.agenda.services import event_window
 from eventsys.events.models import Room
 from eventsys.extensions import db
-from eventsys.speakers.models import Speaker
+from eventsys.speakers.models import Speaker, is_public_speaker
 from eventsys.timeutil import to_local
 
 
@@ -61,8 +61,9 @@ class SlotEntry:
                                    speaker_ids=tuple(s.id for s in self.speakers))
 
 
-def agenda_entries(event) -> list[SlotEntry]:
-    """Every slot of the event in time order, with room and speakers: two queries."""
+def agenda_entries(event, public: bool = False) -> list[SlotEntry]:
+    """Every slot of the event in time order, with room and speakers (only public
+    speakers when ``public``): two queries."""
     slots = db.session.execute(
         select(AgendaSlot.id, AgendaSlot.uid, AgendaSlot.kind, AgendaSlot.title, AgendaSlot.description,
                AgendaSlot.starts_at, AgendaSlot.ends_at, AgendaSlot.room_id, Room.name, Room.position,
@@ -72,7 +73,8 @@ def agenda_entries(event) -> list[SlotEntry]:
     links = db.session.execute(
         select(SlotSpeaker.slot_id, Speaker.id, Speaker.name, Speaker.organisation, SlotSpeaker.role)
         .join(Speaker, Speaker.id == SlotSpeaker.speaker_id)
-        .join(AgendaSlot, AgendaSlot.id == SlotSpeaker.slot_id).where(AgendaSlot.event_id == event.id)
+        .join(AgendaSlot, AgendaSlot.id == SlotSpeaker.slot_id)
+        .where(AgendaSlot.event_id == event.id, *([is_public_speaker()] if public else []))
         .order_by(SlotSpeaker.slot_id, SlotSpeaker.position, SlotSpeaker.id)).all()
     speakers = defaultdict(list)
     for slot_id, speaker_id, name, organisation, role in links:

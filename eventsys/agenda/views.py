@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventsys import permissions
+from eventsys import panels, permissions
 from eventsys.access import event_organiser, public
 from eventsys.agenda import importing, reading, services
 from eventsys.agenda.forms import (KIND_LABELS, ROLE_LABELS, STATUS_LABELS, ActionForm, ImportForm,
@@ -15,6 +15,7 @@ from eventsys.agenda.csvio import COLUMNS
 from eventsys.errors import ValidationError
 from eventsys.events.services import get_event_by_slug
 from eventsys.reference import is_valid_timezone
+from eventsys.timeutil import utcnow
 
 from eventsys.agenda import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
 
@@ -60,7 +61,7 @@ def _zones(event) -> dict:
 def public_agenda(slug):
     event = _visible_event(slug)
     zones = _zones(event)
-    days = reading.agenda_days(reading.agenda_entries(event), zones["tz"])
+    days = reading.agenda_days(reading.agenda_entries(event, public=True), zones["tz"])
     return render_template("agenda/public.html", event=event, days=days, **zones)
 
 
@@ -68,7 +69,11 @@ def public_agenda(slug):
 @public
 def slot(slug, slot_id):
     event = _visible_event(slug)
-    return render_template("agenda/slot.html", event=event, slot=_slot_or_404(event, slot_id), **_zones(event))
+    slot = _slot_or_404(event, slot_id)
+    return render_template("agenda/slot.html", event=event, slot=slot, **_zones(event),
+                           speaker_links=[link for link in slot.speaker_links if link.speaker.is_public],
+                           is_over=slot.ends_at <= utcnow(),
+                           after=panels.render(panels.SLOT_AFTER, event, slot, _actor()))
 
 
 @bp.route("/manage/agenda")

@@ -22,7 +22,7 @@ from eventsys.events.models import FORMATS, ROLES, STATUSES, Event, EventRole, R
 from eventsys.extensions import db
 from eventsys.reference import is_valid_country, is_valid_timezone
 from eventsys.series.models import Series
-from eventsys.speakers.models import Speaker
+from eventsys.speakers.models import Speaker, is_public_speaker
 from eventsys.timeutil import to_local, to_utc, utcnow
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -30,7 +30,6 @@ SLUG_MAX = 80
 # Words that are page addresses of their own under /events/ and /series/.
 RESERVED_SLUGS = frozenset({"new", "mine", "team-invitations"})
 PUBLIC_STATUSES = ("published", "cancelled")
-PUBLIC_SPEAKER_STATES = ("confirmed", "not_invited")
 ROLE_ORDER = {role: n for n, role in enumerate(ROLES)}
 
 FORMAT_LABELS = {"in_person": _l("In person"), "online": _l("Online"), "hybrid": _l("Hybrid (in person and online)")}
@@ -80,10 +79,9 @@ def list_my_events(user) -> list[tuple[Event, str]]:
 
 
 def public_speakers(event: Event) -> list[Speaker]:
-    """Speakers shown on public pages: confirmed ones and those not (yet) invited."""
+    """Speakers shown on public pages (speakers.models.is_public_speaker)."""
     return list(db.session.scalars(
-        select(Speaker).where(Speaker.event_id == event.id,
-                              Speaker.invitation_status.in_(PUBLIC_SPEAKER_STATES))
+        select(Speaker).where(Speaker.event_id == event.id, is_public_speaker())
         .order_by(Speaker.name, Speaker.id)))
 
 

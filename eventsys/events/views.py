@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from eventsys import permissions
+from eventsys import panels, permissions
 from eventsys.access import event_organiser, login_required, public
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.events import dashboard, invitations, services
@@ -55,14 +55,18 @@ def show(slug: str):
     event = services.get_event_by_slug(slug)
     if event is None or not permissions.can_see_event(current_user, event):
         abort(404)
-    return render_template("events/show.html", event=event, speakers=services.public_speakers(event))
+    actor = _actor()
+    return render_template("events/show.html", event=event, speakers=services.public_speakers(event),
+                           registration_action=panels.render(panels.EVENT_REGISTRATION_ACTION, event, actor),
+                           registration_box=panels.render(panels.EVENT_REGISTRATION, event, actor))
 
 
 @bp.route("/mine")
 @login_required
 def mine():
     return render_template("events/mine.html", rows=services.list_my_events(_actor()),
-                           series_list=owned_series(_actor()))
+                           series_list=owned_series(_actor()),
+                           attending=panels.render(panels.MY_EVENTS_ATTENDING, _actor()))
 
 
 @bp.route("/new", methods=["GET", "POST"])

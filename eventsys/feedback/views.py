@@ -11,6 +11,7 @@ from eventsys.access import login_required, public
 from eventsys.errors import DomainError, PermissionDenied
 from eventsys.events.services import get_event_by_slug
 from eventsys.feedback import answering, audience, requests, services
+from eventsys.feedback import my_events  # noqa: F401  (registers the Attending panel of "My events")
 from eventsys.feedback.forms import answers_from_form, build_answer_form
 from eventsys.forms import apply_domain_error
 from eventsys.registration import services as registration_services

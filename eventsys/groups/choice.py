@@ -42,6 +42,7 @@ from eventsys.registration.models import CONFIRMED, Registration
 from eventsys.timeutil import utcnow
 
 OPEN, NOT_OPEN_YET, CLOSED, RANKED_ONLY, HAS_PLACE = "open", "not_open_yet", "closed", "ranked", "has_place"
+OVER = "over"  # the round's sessions have all ended
 
 
 # --- seat counters ------------------------------------------------------------------------
@@ -148,17 +149,26 @@ def waitlist_position(membership: GroupMembership | None, mode: str) -> int | No
 
 def direct_state(round_: GroupRound, membership: GroupMembership | None, now: datetime | None = None) -> str:
     """Whether a participant may pick a group of ``round_`` now: open, not_open_yet, closed,
-    ranked (a ranked round before publishing) or has_place (a place in a published one)."""
+    over (its sessions have ended), ranked (a ranked round before publishing) or has_place
+    (a place in a published one)."""
     now = now or utcnow()
     if round_.join_mode == RANKED:
         if round_.published_at is None:
             return RANKED_ONLY
-        return OPEN if membership is None else HAS_PLACE
-    if round_.opens_at is not None and now < round_.opens_at:
+        if membership is not None:
+            return HAS_PLACE
+    elif round_.opens_at is not None and now < round_.opens_at:
         return NOT_OPEN_YET
-    if round_.deadline is not None and now >= round_.deadline:
+    elif round_.deadline is not None and now >= round_.deadline:
         return CLOSED
-    return OPEN
+    return OVER if round_is_over(round_, now) else OPEN
+
+
+def round_is_over(round_: GroupRound, now: datetime) -> bool:
+    """True once every session of the round's groups has ended (a round without sessions
+    never is). Reads the groups' slots, which list_rounds and get_round load with it."""
+    ends = [slot.ends_at for group in round_.groups for slot in group.slots]
+    return bool(ends) and max(ends) <= now
 
 
 def staff_user_ids(round_id: int) -> set[int]:
@@ -223,6 +233,7 @@ def choose_group(round_: GroupRound, registration: Registration, group: WorkingG
 _CLOSED_MESSAGES = {
     NOT_OPEN_YET: _l("This round is not open yet."),
     CLOSED: _l("The deadline of this round has passed."),
+    OVER: _l("The sessions of this round are over."),
     RANKED_ONLY: _l("In this round you rank the groups; the organisers then assign them."),
     HAS_PLACE: _l("You already have your place in this round: ask the organisers to change it."),
 }

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 
 from eventsys.errors import ValidationError
 from eventsys.extensions import db
-from eventsys.groups.choice import check_participant
+from eventsys.groups.choice import OVER, check_participant, round_is_over
 from eventsys.groups.models import RANKED, GroupPreference, GroupRound, WorkingGroup
 from eventsys.groups.services import capacity
 from eventsys.registration.models import Registration
@@ -39,12 +39,13 @@ def ranking_state(round_: GroupRound, now: datetime | None = None) -> str:
         return NOT_OPEN_YET
     if round_.deadline is not None and now >= round_.deadline:
         return CLOSED
-    return OPEN
+    return OVER if round_is_over(round_, now) else OPEN
 
 
 STATE_MESSAGES = {
     NOT_OPEN_YET: _l("Ranking for this round has not opened yet."),
     CLOSED: _l("The deadline for ranking this round has passed."),
+    OVER: _l("The sessions of this round are over."),
     PUBLISHED: _l("The groups of this round are assigned: your ranking can no longer change."),
     NOT_RANKED: _l("In this round you pick a group directly."),
 }

@@ -47,10 +47,9 @@ from eventsys.ical.build import (CalendarEventSummary, CalendarSlot, FeedLabels,
                                  build_agenda_ics, build_series_ics)
 from eventsys.markdown import markdown_to_text
 from eventsys.series.models import Series
-from eventsys.speakers.models import Speaker
+from eventsys.speakers.models import Speaker, is_public_speaker
 
 PUBLIC_STATUSES = ("published", "cancelled")
-SPEAKER_STATES = ("confirmed", "not_invited")  # as events.services.PUBLIC_SPEAKER_STATES
 ROLE_LABELS = {"speaker": _l("Speaker"), "chair": _l("Chair"), "moderator": _l("Moderator"),
                "panellist": _l("Panellist")}
 AUDIENCE = {"in_person": "in_person", "online": "online"}
@@ -274,7 +273,7 @@ def load_slots(event_ids: list[int], slot_id: int | None = None):
             select(SlotSpeaker.slot_id, SlotSpeaker.role, Speaker.name, Speaker.organisation)
             .join(Speaker, Speaker.id == SlotSpeaker.speaker_id)
             .join(AgendaSlot, AgendaSlot.id == SlotSpeaker.slot_id)
-            .where(*where, Speaker.invitation_status.in_(SPEAKER_STATES))
+            .where(*where, is_public_speaker())
             .order_by(SlotSpeaker.slot_id, SlotSpeaker.position, SlotSpeaker.id)):
         speakers[slot].append(SpeakerLine(name, roles.get(role, ""), organisation or ""))
     groups: dict[int, list] = defaultdict(list)

@@ -17,17 +17,29 @@ def answer_field(question_id: int) -> str:
 
 def validate_answers(questions, answers: dict) -> dict:
     """Return {question id: clean value} for the given questions (those that apply to the
-    chosen mode). Raises ValidationError at the question's field."""
-    clean = {}
+    chosen mode). Raises ValidationError at the first bad question's field."""
+    clean, errors = check_answers(questions, answers)
+    for field, message in errors.items():
+        raise ValidationError(message, field=field)
+    return clean
+
+
+def check_answers(questions, answers: dict) -> tuple[dict, dict]:
+    """({question id: clean value}, {field: message}): every question checked, so a form
+    can show all its errors at once."""
+    clean, errors = {}, {}
     for question in questions:
-        raw = answers.get(question.id)
-        value = _clean_one(question, raw)
+        try:
+            value = _clean_one(question, answers.get(question.id))
+        except ValidationError as error:
+            errors[error.field] = error.message
+            continue
         if value in (None, "", []):
             if question.required:
-                raise ValidationError(_l("Please answer this question."), field=answer_field(question.id))
+                errors[answer_field(question.id)] = _l("Please answer this question.")
             continue
         clean[question.id] = value
-    return clean
+    return clean, errors
 
 
 def _clean_one(question, raw):

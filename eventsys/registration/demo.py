@@ -73,10 +73,13 @@ def _settings(event: Event) -> RegistrationSettings:
     settings.online_capacity = 60
     settings.closes_at = to_utc(datetime.combine(event.end_date, datetime.min.time()) + timedelta(hours=12),
                                 event.timezone)
-    settings.confirmation_message = ("See you in Madrid! The venue is a ten-minute walk from the "
-                                     "Plaza de Castilla metro station. Bring your badge QR code.")
+    settings.confirmation_message = "Thank you for registering. The programme is on the agenda page."
+    settings.confirmation_message_in_person = ("See you in Madrid! The venue is a ten-minute walk from the "
+                                               "Plaza de Castilla metro station. Bring your badge QR code.")
+    settings.confirmation_message_online = ("The link to join appears on your registration page, and in the "
+                                            "working groups you are assigned to.")
     settings.privacy_notice = ("We use your data only to organise this workshop: registration, badges, "
-                               "working groups and the report (which names no participant without consent).")
+                               "working groups and feedback.")
     db.session.commit()
     return settings
 

@@ -1,7 +1,7 @@
 """Registration forms. The custom questions become fields named ``q_<id>`` built per event."""
 from __future__ import annotations
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField, SubmitField,
                      TextAreaField, widgets)
@@ -23,7 +23,8 @@ class RegistrationFormBase(FlaskForm):
     mode = RadioField(_l("How will you attend?"), choices=[])
     consent_privacy = BooleanField(_l("I have read and accept the privacy notice."))
     consent_public_list = BooleanField(
-        _l("Show my name and organisation in the published list of participants (optional)."))
+        _l("Show my name and organisation on the event's public list of participants (optional)."))
+    accept_waitlist = BooleanField(_l("If my choice is full, put me on the waiting list."))
     submit = SubmitField(_l("Register"))
 
 
@@ -36,7 +37,21 @@ def build_registration_form(questions, modes, formdata=None, **kwargs):
         setattr(RegistrationForm, answer_field(question.id), _question_field(question))
     form = RegistrationForm(formdata=formdata, **kwargs) if formdata is not None else RegistrationForm(**kwargs)
     form.mode.choices = as_choices((m, MODE_LABELS[m]) for m in modes)
+    form.mode.validate_choice = False  # the service says what is wrong with the mode, with the other errors
     return form
+
+
+def label_modes_with_seats(form, mode_seats) -> None:
+    """Show each mode's free seats at the choice ("In person — 3 seats left")."""
+    form.mode.choices = [(m.mode, f"{MODE_LABELS[m.mode]} — {seats_phrase(m)}") for m in mode_seats]
+
+
+def seats_phrase(mode_seats) -> str:
+    if mode_seats.left is None:
+        return str(_l("places available"))
+    if mode_seats.full:
+        return str(_l("full: waiting list only"))
+    return ngettext("%(num)s seat left", "%(num)s seats left", mode_seats.left)
 
 
 def _question_field(question):

@@ -36,13 +36,20 @@ class SettingsForm(FlaskForm):
     confirmation_message = TextAreaField(_l("Message shown on confirmation"), validators=[Length(max=5000)],
                                          description=_l("Shown on the confirmation page and in the email. "
                                                         "Markdown is allowed."))
+    confirmation_message_in_person = TextAreaField(
+        _l("Also on confirmation, for in-person participants only"), validators=[Length(max=5000)],
+        description=_l("Directions, badges, the venue: online participants never see it."))
+    confirmation_message_online = TextAreaField(
+        _l("Also on confirmation, for online participants only"), validators=[Length(max=5000)],
+        description=_l("In-person participants never see it."))
     privacy_notice = TextAreaField(_l("Privacy notice"), validators=[Length(max=20000)],
                                    description=_l("People accept it when they register. Changing the text "
                                                   "gives it a new version number."))
     submit = SubmitField(_l("Save settings"))
 
     def values(self, modes) -> dict:
-        keys = ["is_open", "opens_at", "closes_at", "requires_approval", "confirmation_message", "privacy_notice"]
+        keys = ["is_open", "opens_at", "closes_at", "requires_approval", "confirmation_message",
+                "confirmation_message_in_person", "confirmation_message_online", "privacy_notice"]
         keys += [f"{mode}_capacity" for mode in modes]
         return {key: getattr(self, key).data for key in keys}
 

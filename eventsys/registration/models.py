@@ -42,10 +42,19 @@ class RegistrationSettings(db.Model):
     online_taken: Mapped[int] = mapped_column(default=0)
     requires_approval: Mapped[bool] = mapped_column(default=False)
     confirmation_message: Mapped[str] = mapped_column(Text, default="")
+    # Only for confirmed participants of that way of attending (migration 0006).
+    confirmation_message_in_person: Mapped[str] = mapped_column(Text, default="", server_default="")
+    confirmation_message_online: Mapped[str] = mapped_column(Text, default="", server_default="")
     privacy_notice: Mapped[str] = mapped_column(Text, default="")
     privacy_notice_version: Mapped[str] = mapped_column(String(40), default="1")
 
     event = relationship("Event")
+
+    def confirmation_messages(self, mode: str) -> list[str]:
+        """What a confirmed participant attending in ``mode`` is told: the general message,
+        then the one for their way of attending (never the other mode's)."""
+        own = self.confirmation_message_in_person if mode == "in_person" else self.confirmation_message_online
+        return [text for text in (self.confirmation_message, own) if text]
 
 
 class Registration(db.Model):

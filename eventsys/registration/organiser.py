@@ -44,7 +44,9 @@ def settings_form_data(event: Event, settings: RegistrationSettings) -> dict:
     return {"is_open": settings.is_open, "opens_at": local(settings.opens_at),
             "closes_at": local(settings.closes_at), "in_person_capacity": settings.in_person_capacity,
             "online_capacity": settings.online_capacity, "requires_approval": settings.requires_approval,
-            "confirmation_message": settings.confirmation_message, "privacy_notice": settings.privacy_notice}
+            "confirmation_message": settings.confirmation_message, "privacy_notice": settings.privacy_notice,
+            "confirmation_message_in_person": settings.confirmation_message_in_person,
+            "confirmation_message_online": settings.confirmation_message_online}
 
 
 def _capacity(values: dict, mode: str, required: bool) -> int | None:
@@ -68,6 +70,8 @@ def clean_settings(event: Event, values: dict) -> dict:
     """Check the values; times given in the event's zone come back in UTC."""
     clean = {"is_open": bool(values.get("is_open")), "requires_approval": bool(values.get("requires_approval")),
              "confirmation_message": (values.get("confirmation_message") or "").strip()[:5000],
+             "confirmation_message_in_person": (values.get("confirmation_message_in_person") or "").strip()[:5000],
+             "confirmation_message_online": (values.get("confirmation_message_online") or "").strip()[:5000],
              "privacy_notice": (values.get("privacy_notice") or "").strip()[:20000]}
     for key in ("opens_at", "closes_at"):
         value = values.get(key)

@@ -160,3 +160,15 @@ def waitlist_position(registration: Registration) -> int | None:
                or_(Registration.created_at < registration.created_at,
                    (Registration.created_at == registration.created_at) & (Registration.id < registration.id))))
     return ahead + 1
+
+
+def seats_left(settings: RegistrationSettings, mode: str) -> int | None:
+    """Free seats of ``mode`` as the counters stand (None = unlimited). A read for pages
+    and for warning before the waiting list; taking a seat is ``take_seat``."""
+    if mode == "in_person":
+        capacity, taken = settings.in_person_capacity, settings.in_person_taken
+    elif mode == "online":
+        capacity, taken = settings.online_capacity, settings.online_taken
+    else:
+        raise ValueError(mode)
+    return None if capacity is None else max(capacity - (taken or 0), 0)

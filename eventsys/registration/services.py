@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from eventsys import mail
-from eventsys.errors import Conflict, PermissionDenied, ValidationError
+from eventsys.errors import Conflict, FieldErrors, PermissionDenied, ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.registration import seats
-from eventsys.registration.answers import validate_answers
+from eventsys.registration.answers import check_answers, validate_answers
 from eventsys.registration.models import (CANCELLED, CONFIRMED, MODES, PENDING, REJECTED, SEATED,
                                           WAITLISTED, Registration, RegistrationAnswer,
                                           RegistrationQuestion, RegistrationSettings)
@@ -91,36 +91,36 @@ def questions_for(event: Event, mode: str | None = None) -> list[RegistrationQue
 
 
 def register(event: Event, user, mode: str, answers: dict | None = None, consent_privacy: bool = False,
-             consent_public_list: bool = False, now: datetime | None = None) -> Registration:
+             consent_public_list: bool = False, now: datetime | None = None,
+             accept_waitlist: bool = True) -> Registration:
     """Register ``user`` for ``event`` in ``mode``.
 
-    Raises ValidationError (closed/not open/cancelled/draft event, a mode the event does
-    not offer, missing consent, a bad answer — at its field). Returns the existing
-    registration unchanged when the person is already registered (double submission).
+    Raises ValidationError (closed/not open/cancelled/draft event) and FieldErrors with
+    every problem at once, each at its field (a mode the event does not offer, missing
+    consent, each bad answer; with ``accept_waitlist`` False, a full mode). Returns the
+    existing registration unchanged when the person is already registered (double
+    submission).
     """
     now = now or utcnow()
     settings = get_settings(event)
     state = registration_state(event, settings, now)
     if state != "open":
         raise ValidationError(STATE_MESSAGES[state])
-    if mode not in offered_modes(event, settings):
-        raise ValidationError(_l("This event does not offer that way of attending."), field="mode")
-    if not consent_privacy:
-        raise ValidationError(_l("Please accept the privacy notice to register."), field="consent_privacy")
+    clean, errors = registration_errors(event, settings, mode, answers or {}, consent_privacy, accept_waitlist)
+    if errors:
+        raise FieldErrors(errors)
     existing = get_registration(event, user)
     if existing is not None:
         seats.lock(existing, settings)  # the same person's other request may be changing it
         if existing.status in ACTIVE:
             db.session.commit()
             return existing
-    try:
-        clean = validate_answers(questions_for(event, mode), answers or {})
-    except ValidationError:
-        db.session.rollback()  # releases the lock taken above
-        raise
-    if existing is not None:
-        return _register_again(existing, event, user, settings, mode, clean, consent_public_list, now)
+        return _register_again(existing, event, user, settings, mode, clean, consent_public_list, now,
+                               accept_waitlist)
     seated = seats.take_seat(settings.id, mode)
+    if not seated and not accept_waitlist:  # the last seat went since the check above
+        db.session.rollback()
+        raise FieldErrors({"mode": full_mode_message(event, settings, mode)})
     status = seats.seated_status(settings) if seated else WAITLISTED
     registration = Registration(event_id=event.id, user_id=user.id, mode=mode, status=status,
                                 created_at=now, **seats.seat_values(status, now))
@@ -141,11 +141,15 @@ def register(event: Event, user, mode: str, answers: dict | None = None, consent
     return registration
 
 
-def _register_again(registration, event, user, settings, mode, clean, consent_public_list, now) -> Registration:
+def _register_again(registration, event, user, settings, mode, clean, consent_public_list, now,
+                    accept_waitlist: bool = True) -> Registration:
     """A cancelled or rejected registration becomes active again (under the counter lock)."""
     values = {"created_at": now, "cancelled_at": None, "checked_in_at": None}
     status = seats.seated_status(settings)
     if not seats.transition(registration, settings, status, mode, **values, **seats.seat_values(status, now)):
+        if not accept_waitlist:  # the last seat went since the check
+            db.session.rollback()
+            raise FieldErrors({"mode": full_mode_message(event, settings, mode)})
         seats.transition(registration, settings, WAITLISTED, mode, **values, confirmed_at=None)
     _fill(registration, user, settings, consent_public_list, now)
     _store_answers(registration, clean)
@@ -153,6 +157,37 @@ def _register_again(registration, event, user, settings, mode, clean, consent_pu
     _queue_status_mail(registration, event, settings)
     db.session.commit()
     return registration
+
+
+MODE_NAMES = {"in_person": _l("in-person"), "online": _l("online")}
+
+
+def registration_errors(event: Event, settings: RegistrationSettings, mode: str, answers: dict,
+                        consent_privacy: bool, accept_waitlist: bool = True) -> tuple[dict, dict]:
+    """({question id: clean answer}, {field: message}) for a registration form: the
+    mode, the privacy consent, every answer (of the questions for that mode) and, unless
+    the person accepts the waiting list, whether the mode still has a seat."""
+    errors = {}
+    modes = offered_modes(event, settings)
+    if mode not in modes:
+        errors["mode"] = _l("Choose how you will attend.") if not mode else \
+            _l("This event does not offer that way of attending.")
+    elif not accept_waitlist and seats.seats_left(settings, mode) == 0:
+        errors["mode"] = full_mode_message(event, settings, mode)
+    if not consent_privacy:
+        errors["consent_privacy"] = _l("Please accept the privacy notice to register.")
+    clean, answer_errors = check_answers(questions_for(event, mode if mode in modes else "all"), answers)
+    errors.update(answer_errors)
+    return clean, errors
+
+
+def full_mode_message(event: Event, settings: RegistrationSettings, mode: str):
+    """What to say when ``mode`` is full: the other mode if it has seats, and the waiting list."""
+    others = [m for m in offered_modes(event, settings) if m != mode and seats.seats_left(settings, m) != 0]
+    if others:
+        return _l("All %(mode)s seats are taken. You can attend %(other)s instead, or tick the box below "
+                  "to join the waiting list for %(mode)s seats.", mode=MODE_NAMES[mode], other=MODE_NAMES[others[0]])
+    return _l("All %(mode)s seats are taken. Tick the box below to join the waiting list.", mode=MODE_NAMES[mode])
 
 
 def _fill(registration, user, settings, consent_public_list, now):

@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventsys import permissions
-from eventsys.access import login_required
+from eventsys.access import login_required, public
 from eventsys.errors import DomainError
 from eventsys.events.services import get_event_by_slug
 from eventsys.forms import ActionForm, apply_domain_error
-from eventsys.registration import seats, services
-from eventsys.registration.forms import answers_from_form, build_registration_form
+from eventsys.registration import event_box  # noqa: F401  (registers the event page's panels)
+from eventsys.registration import availability, public_list, seats, services
+from eventsys.registration.forms import answers_from_form, build_registration_form, label_modes_with_seats
 
 from eventsys.registration import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
 
@@ -46,11 +47,14 @@ def register(slug: str):
     if existing is not None and existing.status in services.ACTIVE:
         return redirect(url_for("registration.mine", slug=slug))
     form, questions = _form_for(event, settings)
+    mode_seats = availability.mode_seats(event, settings)
+    label_modes_with_seats(form, mode_seats)
     state = services.registration_state(event, settings)
     if state == "open" and form.validate_on_submit():
         try:
             registration = services.register(event, current_user, form.mode.data, answers_from_form(form, questions),
-                                             form.consent_privacy.data, form.consent_public_list.data)
+                                             form.consent_privacy.data, form.consent_public_list.data,
+                                             accept_waitlist=form.accept_waitlist.data)
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -58,7 +62,8 @@ def register(slug: str):
             return redirect(url_for("registration.mine", slug=slug))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("registration/register.html", event=event, settings=settings, form=form,
-                           questions=questions, state=state, state_message=services.STATE_MESSAGES.get(state)), status
+                           questions=questions, state=state, state_message=services.STATE_MESSAGES.get(state),
+                           any_full=any(m.full for m in mode_seats)), status
 
 
 def _status_message(registration) -> str:
@@ -68,6 +73,14 @@ def _status_message(registration) -> str:
         return _("Thank you. The organisers will confirm your registration soon.")
     return _("All seats are taken: you are on the waiting list, position %(n)s.",
              n=seats.waitlist_position(registration))
+
+
+@bp.route("/participants")
+@public
+def participants(slug: str):
+    event = _visible_event(slug)
+    return render_template("registration/participants.html", event=event,
+                           people=public_list.listed_participants(event))
 
 
 @bp.route("/registration")

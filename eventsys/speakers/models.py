@@ -9,6 +9,10 @@ from eventsys.extensions import db
 from eventsys.timeutil import utcnow
 
 INVITATION_STATES = ("not_invited", "invited", "confirmed", "declined")
+# "Public speaker", the one definition every public page, feed and export uses: speakers
+# who confirmed, and those the organisers list without inviting them (organisers vouch
+# for them). Invited speakers appear only once they say yes; declined ones never.
+PUBLIC_STATES = ("confirmed", "not_invited")
 
 
 class Speaker(db.Model):
@@ -38,3 +42,12 @@ class Speaker(db.Model):
     user = relationship("User")
     slot_links = relationship("SlotSpeaker", back_populates="speaker", cascade="all, delete-orphan",
                               passive_deletes=True)
+
+    @property
+    def is_public(self) -> bool:
+        return self.invitation_status in PUBLIC_STATES
+
+
+def is_public_speaker():
+    """The SQL condition for ``Speaker.is_public`` (for queries that join speakers)."""
+    return Speaker.invitation_status.in_(PUBLIC_STATES)

@@ -24,7 +24,7 @@ from eventsys.events.models import Room
 from eventsys.extensions import db
 from eventsys.reference import is_valid_country
 from eventsys.speakers import photos
-from eventsys.speakers.models import Speaker
+from eventsys.speakers.models import Speaker, is_public_speaker
 from eventsys.timeutil import utcnow
 
 INVITATION_SALT = "eventsys.speaker-invitation"
@@ -33,10 +33,6 @@ PROFILE_FIELDS = ("name", "title", "organisation", "country", "bio", "photo_url"
 ORGANISER_FIELDS = PROFILE_FIELDS + ("email",)
 LIMITS = {"name": 200, "title": 200, "organisation": 200, "photo_url": 500, "email": 254}
 BIO_MAX = 5000
-# Shown publicly: speakers who confirmed, and those the organisers list without inviting.
-# Declined speakers never; invited ones only once they confirm (no announcing before a yes).
-# (events.services.PUBLIC_SPEAKER_STATES on the event page follows the same rule.)
-PUBLIC_STATES = ("confirmed", "not_invited")
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -56,14 +52,14 @@ def speakers_with_slot_counts(event) -> list[tuple[Speaker, int]]:
 
 
 def public_speakers(event) -> list[Speaker]:
-    """Speakers shown to the public (one query): see ``PUBLIC_STATES``."""
+    """Speakers shown to the public (one query): see ``speakers.models.PUBLIC_STATES``."""
     return list(db.session.scalars(
-        select(Speaker).where(Speaker.event_id == event.id, Speaker.invitation_status.in_(PUBLIC_STATES))
+        select(Speaker).where(Speaker.event_id == event.id, is_public_speaker())
         .order_by(Speaker.name, Speaker.id)))
 
 
 def is_publicly_listed(speaker: Speaker) -> bool:
-    return speaker.invitation_status in PUBLIC_STATES
+    return speaker.is_public
 
 
 def speaker_slots(speaker: Speaker) -> list[tuple[AgendaSlot, str, str]]:

@@ -110,8 +110,8 @@ def test_event_page_shows_the_event(client, app):
     assert "<h3>Programme</h3>" in page and "<strong>working groups</strong>" in page
     assert "Dr. Sofía Ruiz" in page and "CNIO, Spain" in page
     assert "Prof. Erik Lind" not in page
-    assert '<a class="btn btn-primary" href="#register">Register</a>' in page
-    assert "Registration opens soon." in page
+    assert "/events/rare-2030/register" not in page  # registration is not open
+    assert "Registration is closed." in page
     assert 'href="/events/rare-2030/agenda"' in page and 'href="/events/rare-2030/speakers"' in page
     assert 'href="mailto:info@example.org"' in page
 
@@ -128,7 +128,7 @@ def test_cancelled_event_page_says_so_and_offers_no_registration(client, app):
     make_event(slug="called-off", status="cancelled")
     page = text(client.get("/events/called-off/"))
     assert "This event is cancelled." in page
-    assert 'href="#register">Register' not in page
+    assert "/events/called-off/register" not in page
     assert "This event is cancelled, so registration is closed." in page
 
 
