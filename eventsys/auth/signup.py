@@ -36,11 +36,12 @@ def make_verification_token(user: User) -> str:
     return _serializer().dumps({"uid": user.id, "em": user.email.lower()})
 
 
-def sign_up(email: str, password: str, name: str, **profile) -> User | None:
+def sign_up(email: str, password: str, name: str, next_path: str = "", **profile) -> User | None:
     """Check the form's values, then mail the address: "confirm" for a new account
     (returned, unverified), or "you already have an account — reset your password"
-    (returns None; the password is discarded). Raises ValidationError for a bad value,
-    never because the address is taken."""
+    (returns None; the password is discarded). ``next_path`` (a local path) is where the
+    confirmation link leads afterwards. Raises ValidationError for a bad value, never
+    because the address is taken."""
     email = normalise_email(email)
     check_password_strength(password)
     validate_profile({"name": name, **profile})
@@ -51,7 +52,7 @@ def sign_up(email: str, password: str, name: str, **profile) -> User | None:
         except ValidationError:  # lost a race with a sign-up for the same address
             existing = get_user_by_email(email)
         else:
-            send_verification(user)
+            send_verification(user, next_path)
             return user
     passwords.burn_time(password)  # as long as hashing a new account's password
     _mail_account_exists(existing)
@@ -65,13 +66,14 @@ def _mail_account_exists(user: User) -> None:
     db.session.commit()
 
 
-def send_verification(user: User) -> bool:
-    """Queue a fresh confirmation link; nothing (False) when the address is already verified."""
+def send_verification(user: User, next_path: str = "") -> bool:
+    """Queue a fresh confirmation link (leading on to ``next_path``, a local path checked
+    again when the link is opened); nothing (False) when the address is already verified."""
     if user.is_verified:
         return False
     mail.queue_mail(user.email, _l("Confirm your email address for eventsys"), "verify_email",
                     locale=user.locale or None, user=user, token=make_verification_token(user),
-                    max_age_hours=_max_age() // 3600)
+                    max_age_hours=_max_age() // 3600, next_path=next_path or None)
     db.session.commit()
     return True
 

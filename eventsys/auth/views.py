@@ -56,7 +56,7 @@ def signup():
     form = SignupForm().fill_choices()
     if form.validate_on_submit():
         try:
-            signups.sign_up(form.email.data, form.password.data, form.name.data,
+            signups.sign_up(form.email.data, form.password.data, form.name.data, next_path=_safe_next(""),
                             organisation=form.organisation.data, country=form.country.data,
                             timezone=form.timezone.data, locale=form.locale.data,
                             stakeholder_category=form.stakeholder_category.data)
@@ -81,7 +81,7 @@ def verify_email(token: str):
         return redirect(url_for("main.index"))
     login_user(user)
     flash(_("Thank you, %(name)s. Your email address is confirmed.", name=user.name), "success")
-    return redirect(url_for("main.index"))
+    return redirect(_safe_next(url_for("main.index")))  # back to where the person was going
 
 
 @bp.route("/verify/resend", methods=["POST"])

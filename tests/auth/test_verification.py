@@ -152,3 +152,29 @@ def test_login_successes_do_not_count_against_the_address(client, make_user):
     for n in range(12):
         assert _login_from(client, f"10.0.2.{n}", user.email, PASSWORD).status_code == 302
     assert _login_from(client, "10.0.3.1", user.email, PASSWORD).status_code == 302
+
+
+def test_confirmation_link_leads_back_to_where_the_person_was_going(client, mailbox):
+    response = client.post("/auth/signup?next=/events/some-event/register", data={
+        "name": "Nia Next", "email": "nia@example.org", "password": "a long enough password",
+        "confirm": "a long enough password", "stakeholder_category": "researcher"})
+    assert response.status_code == 200
+    deliver_due()
+    [message] = mailbox.to("nia@example.org")
+    [link] = mailbox.links(message)
+    assert link.endswith("?next=/events/some-event/register")
+    response = client.get(link.removeprefix("http://localhost"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/events/some-event/register"
+
+
+def test_confirmation_link_never_leads_off_site(client, mailbox):
+    client.post("/auth/signup?next=//evil.example.org/x", data={
+        "name": "Oz Offsite", "email": "oz@example.org", "password": "a long enough password",
+        "confirm": "a long enough password", "stakeholder_category": "researcher"})
+    deliver_due()
+    [message] = mailbox.to("oz@example.org")
+    [link] = mailbox.links(message)
+    assert "next=" not in link
+    response = client.get(link.removeprefix("http://localhost") + "?next=https://evil.example.org/")
+    assert response.headers["Location"] == "/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from eventsys.auth import passwords
 from eventsys.auth.models import User
 from eventsys.extensions import db
+from eventsys.timeutil import utcnow
 from tests.events.helpers import make_event, make_speaker
 from tests.registration.organiser_helpers import register
 from eventsys.registration.models import RegistrationSettings
@@ -14,7 +15,8 @@ PAGES = ["/events/phone-2030/manage/", "/events/phone-2030/manage/speakers",
 
 
 def _world():
-    owner = User(email="olga@example.org", name="Olga Owner", password_hash=passwords.hash_password("pw-for-the-phone"))
+    owner = User(email="olga@example.org", name="Olga Owner", password_hash=passwords.hash_password("pw-for-the-phone"),
+                 email_verified_at=utcnow())
     db.session.add(owner)
     db.session.commit()
     event = make_event(owner=owner, slug="phone-2030", title="A workshop with a rather long title 2030")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from eventsys.extensions import db
 from eventsys.groups import services as groups
+from eventsys.mail import deliver_due
 from eventsys.registration.models import Registration
 from tests.browser.conftest import snap
 from tests.registration.helpers import make_open_event
@@ -30,7 +31,7 @@ def _workshop(owner):
     return event
 
 
-def test_visitor_clicks_from_home_to_registration_groups_and_calendar(page, live_app, make_user):
+def test_visitor_clicks_from_home_to_registration_groups_and_calendar(page, live_app, make_user, mailbox):
     event = _workshop(make_user(email="olga@example.org", name="Olga Owner"))
     title = event.title
 
@@ -47,6 +48,11 @@ def test_visitor_clicks_from_home_to_registration_groups_and_calendar(page, live
     page.get_by_label("Repeat the password").fill("a long enough password")
     page.get_by_label("Stakeholder group").select_option("patient_organisation")
     page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    assert deliver_due().sent == 1  # the confirmation link, read from the SMTP capture
+    [message] = mailbox.to("vera@example.org")
+    [link] = mailbox.links(message)
+    page.goto(link.removeprefix("http://localhost"))  # opened from the mail: back to the form
     page.wait_for_url(re.compile(rf"/events/{event.slug}/register$"))
 
     snap(page, "visitor-register-form")

@@ -50,6 +50,7 @@ def test_every_kind_of_mail_is_previewed_for_a_sample_participant(event, owner):
     before = outbox_size()
     previews = {p.kind: p.mail for p in build_previews(event, owner, None, "en")}
     link = LINK.format(slug=event.slug)
+    my_event = f"My event (your registration, working groups and feedback forms): http://localhost/events/{event.slug}/my"
     assert outbox_size() == before == 0
     assert {kind: (m.to, m.subject, m.locale) for kind, m in previews.items() if kind != "feedback_request"} == {
         "confirmed_in_person": ("alex.sample@example.org", "You are registered: Rare workshop 2031", "en"),
@@ -62,20 +63,20 @@ def test_every_kind_of_mail_is_previewed_for_a_sample_participant(event, owner):
     }
     assert previews["confirmed_in_person"].body_text == (
         "Hello Alex Sample,\n\nYou are registered for Rare workshop 2031.\nWay of attending: in person\n\n"
-        f"Bring your badge.\n\nYour registration: {link}")
+        f"Bring your badge.\n\nYour registration: {link}\n{my_event}")
     assert previews["confirmed_online"].body_text == (
         "Hello Alex Sample,\n\nYou are registered for Rare workshop 2031.\nWay of attending: online\n\n"
-        f"Bring your badge.\n\nYour registration: {link}")
+        f"Bring your badge.\n\nYour registration: {link}\n{my_event}")
     assert previews["pending"].body_text == (
         "Hello Alex Sample,\n\nWe have received your registration for Rare workshop 2031. The organisers will "
-        f"confirm it soon.\n\nYour registration: {link}")
+        f"confirm it soon.\n\nYour registration: {link}\n{my_event}")
     assert previews["waitlisted"].body_text == (
         "Hello Alex Sample,\n\nAll seats for Rare workshop 2031 are taken in the way of attending you chose. "
         "You are on the waiting list, position 1. If a seat becomes free, you will be registered automatically "
-        f"and told by email.\n\nYour registration: {link}")
+        f"and told by email.\n\nYour registration: {link}\n{my_event}")
     assert previews["promoted"].body_text == (
         "Hello Alex Sample,\n\nGood news: a seat became free and you are now registered for Rare workshop 2031.\n"
-        f"Way of attending: in person\n\nBring your badge.\n\nYour registration: {link}")
+        f"Way of attending: in person\n\nBring your badge.\n\nYour registration: {link}\n{my_event}")
     assert previews["group_assignment"].body_text == (
         "Hello Alex Sample,\n\nYour working group for Round 1 at Rare workshop 2031 is “Diagnosis”.\n"
         "Guiding question: How to shorten the diagnostic odyssey?\n\n"
