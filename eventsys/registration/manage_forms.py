@@ -100,8 +100,3 @@ class AttendanceImportForm(FlaskForm):
                      description=_l("The report your video platform exports (Zoom, Teams, Webex…). "
                                     "People are matched by email address."))
     submit = SubmitField(_l("Import"))
-
-
-class DeleteAccountForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired()])
-    submit = SubmitField(_l("Delete my account"))

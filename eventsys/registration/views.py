@@ -8,7 +8,7 @@ from flask_login import current_user
 from eventsys import permissions
 from eventsys.access import login_required
 from eventsys.errors import DomainError
-from eventsys.events.services import get_event_by_slug
+from eventsys.events.reading import get_event_by_slug
 from eventsys.forms import ActionForm, apply_domain_error
 from eventsys.registration import seats, services
 from eventsys.registration.forms import answers_from_form, build_registration_form
@@ -132,6 +132,3 @@ def cancel(slug: str):
         else:
             flash(_("Your registration is cancelled."), "info")
     return redirect(url_for("registration.mine", slug=slug))
-
-
-from eventsys.registration import manage  # noqa: E402,F401  (organiser routes on this blueprint)

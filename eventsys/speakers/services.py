@@ -14,13 +14,11 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from eventsys import inputrules, mail, permissions
-from eventsys.agenda.models import AgendaSlot, SlotSpeaker
 from eventsys.auth.services import get_user_by_email, normalise_email
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
-from eventsys.events.models import Room
 from eventsys.extensions import db
 from eventsys.reference import is_valid_country
 from eventsys.speakers import photos
@@ -35,7 +33,6 @@ LIMITS = {"name": 200, "title": 200, "organisation": 200, "photo_url": 500, "ema
 BIO_MAX = 5000
 # Shown publicly: speakers who confirmed, and those the organisers list without inviting.
 # Declined speakers never; invited ones only once they confirm (no announcing before a yes).
-# (events.services.PUBLIC_SPEAKER_STATES on the event page follows the same rule.)
 PUBLIC_STATES = ("confirmed", "not_invited")
 
 
@@ -48,8 +45,7 @@ def get_speaker(event, speaker_id: int) -> Speaker | None:
 
 def speakers_with_slot_counts(event) -> list[tuple[Speaker, int]]:
     """Every speaker of the event with the number of agenda slots they are in (one query)."""
-    slots = (select(func.count(SlotSpeaker.id)).where(SlotSpeaker.speaker_id == Speaker.id)
-             .correlate(Speaker).scalar_subquery())
+    slots = _AGENDA["slot_count"](Speaker.id) if _AGENDA else literal(0)
     rows = db.session.execute(select(Speaker, slots).where(Speaker.event_id == event.id)
                               .order_by(Speaker.name, Speaker.id))
     return [(speaker, count) for speaker, count in rows]
@@ -66,15 +62,19 @@ def is_publicly_listed(speaker: Speaker) -> bool:
     return speaker.invitation_status in PUBLIC_STATES
 
 
-def speaker_slots(speaker: Speaker) -> list[tuple[AgendaSlot, str, str]]:
+def speaker_slots(speaker: Speaker) -> list:
     """The speaker's agenda slots in time order, as (slot, role, room name) — one query."""
-    rows = db.session.execute(
-        select(AgendaSlot, SlotSpeaker.role, Room.name)
-        .join(SlotSpeaker, SlotSpeaker.slot_id == AgendaSlot.id)
-        .outerjoin(Room, Room.id == AgendaSlot.room_id)
-        .where(SlotSpeaker.speaker_id == speaker.id)
-        .order_by(AgendaSlot.starts_at, AgendaSlot.id))
-    return [(slot, role, room or "") for slot, role, room in rows]
+    return _AGENDA["slots_of"](speaker) if _AGENDA else []
+
+
+# The agenda sits above speakers, so it hands in what the speaker pages show of it when it
+# is imported (agenda/connections.py): "slot_count" (speaker id column -> scalar count
+# subquery) and "slots_of" (speaker -> [(slot, role, room name)]).
+_AGENDA: dict = {}
+
+
+def register_agenda(slot_count, slots_of) -> None:
+    _AGENDA.update(slot_count=slot_count, slots_of=slots_of)
 
 
 # --- validation ---------------------------------------------------------------------------

@@ -8,12 +8,19 @@ from flask_login import current_user
 from eventsys import permissions, reference
 from eventsys.access import event_organiser, public
 from eventsys.errors import Conflict, ValidationError
-from eventsys.events.services import get_event_by_slug
+from eventsys.events.reading import get_event_by_slug
 from eventsys.speakers import photos, services
 from eventsys.speakers.forms import (ActionForm, InvitationResponseForm, SpeakerForm, SpeakerProfileForm,
                                      apply_domain_error)
 
 bp = Blueprint("speakers", __name__, url_prefix="/events/<slug>")
+
+
+@bp.app_context_processor
+def speaker_helpers() -> dict:
+    """The event page (events, below speakers) lists the public speakers through this."""
+    return {"public_speakers": services.public_speakers}
+
 
 manage = event_organiser(permissions.can_manage_event)
 PLACEHOLDER = "img/speaker-placeholder.svg"

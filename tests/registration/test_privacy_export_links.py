@@ -9,7 +9,7 @@ from eventsys.auth import signup
 from eventsys.events import invitations
 from eventsys.events.models import Event, EventRole
 from eventsys.extensions import db
-from eventsys.registration import privacy
+from eventsys.account import services as privacy
 from eventsys.speakers import services as speakers
 from eventsys.speakers.models import Speaker
 from tests.builders import PASSWORD
