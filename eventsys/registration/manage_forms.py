@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, HiddenField, PasswordField, RadioField, SelectField, SubmitField,
+from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SubmitField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 

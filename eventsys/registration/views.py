@@ -1,7 +1,9 @@
 """Participant pages: register, see, edit and cancel one's registration."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +12,7 @@ from eventsys.access import login_required
 from eventsys.errors import DomainError
 from eventsys.events.reading import get_event_by_slug
 from eventsys.forms import ActionForm, apply_domain_error
-from eventsys.registration import seats, services
+from eventsys.registration import checkin, seats, services
 from eventsys.registration.forms import answers_from_form, build_registration_form
 
 bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
@@ -85,11 +87,16 @@ def mine(slug: str):
 def _qr_for(registration):
     if registration.status != "confirmed" or registration.mode != "in_person":
         return None
-    try:
-        from eventsys.registration.checkin import qr_svg
-    except ImportError:
-        return None
-    return qr_svg(registration)
+    return checkin.qr_svg(scan_url(registration))
+
+
+def scan_url(registration) -> str:
+    """The absolute address of the door's scan page for this registration. Built from
+    BASE_URL (as in mail), never from the request's Host header."""
+    base = urlsplit(current_app.config["BASE_URL"].rstrip("/") + "/")
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path, url_scheme=base.scheme)
+    return adapter.build("registration.checkin_scan", {"slug": registration.event.slug,
+                                                       "qr_token": registration.qr_token}, force_external=True)
 
 
 @bp.route("/registration/edit", methods=["GET", "POST"])
