@@ -10,6 +10,8 @@ import eventsys
 PACKAGE = Path(eventsys.__file__).parent
 
 # Lowest first. A feature may import those before it, never those after it.
+# cloning copies an event with its rooms, agenda and speakers; account exports and deletes a
+# person's data across every feature; both sit above what they touch.
 LAYERS = ["auth", "events", "series", "speakers", "agenda", "registration", "groups", "feedback",
           "ical", "dashboard", "cloning", "account", "reports", "api", "admin", "main"]
 
@@ -62,3 +64,40 @@ def test_no_cycle_between_feature_packages():
     graph = feature_graph()
     cycles = sorted((a, b) for a in graph for b in graph[a] if a < b and a in graph.get(b, ()))
     assert cycles == []
+
+
+def _route_modules() -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        if "@bp.route(" in path.read_text(encoding="utf-8"):
+            found.add(".".join(path.relative_to(PACKAGE).with_suffix("").parts))
+    return found
+
+
+def test_create_app_imports_every_module_that_declares_routes():
+    assert set(eventsys.VIEW_MODULES) == _route_modules()
+
+
+def test_no_module_imports_after_its_code():
+    """Imports at the bottom of a module (to attach routes or break a cycle) hide the order
+    things happen in: every top-level import comes before the first statement of code."""
+    late = []
+    for path in PACKAGE.rglob("*.py"):
+        seen_code = False
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                if seen_code:
+                    late.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            elif not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+                seen_code = True
+    assert late == []
+
+
+def test_account_and_cloning_pages_keep_their_addresses_on_their_own_blueprints(app):
+    """No view module adds routes to another feature's blueprint: the personal-data pages
+    have their own blueprint (account) and the clone page its own (cloning), at the same
+    addresses as before."""
+    rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
+    assert rules["account.export_data"] == "/auth/export-data"
+    assert rules["account.delete_account"] == "/auth/delete-account"
+    assert rules["cloning.clone"] == "/events/<slug>/manage/clone"
