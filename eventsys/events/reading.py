@@ -71,7 +71,7 @@ _COUNTS: dict[str, Callable] = {}
 
 
 def register_count(name: str, count: Callable) -> None:
-    """Let a higher feature add ``name`` to dashboard_counts (called when it is imported)."""
+    """Let a higher feature add ``name`` to dashboard_counts (from its connections.py)."""
     _COUNTS[name] = count
 
 

@@ -17,7 +17,7 @@ _SLOTS_IN_ROOM: list[Callable] = []
 
 
 def register_room_use(count: Callable) -> None:
-    """Let the agenda say how many slots use a room (called when it is imported)."""
+    """Let the agenda say how many slots use a room (from agenda/connections.py)."""
     if count not in _SLOTS_IN_ROOM:
         _SLOTS_IN_ROOM.append(count)
 

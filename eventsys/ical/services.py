@@ -50,7 +50,7 @@ from eventsys.series.models import Series
 from eventsys.speakers.models import Speaker
 
 PUBLIC_STATUSES = ("published", "cancelled")
-SPEAKER_STATES = ("confirmed", "not_invited")  # as events.services.PUBLIC_SPEAKER_STATES
+SPEAKER_STATES = ("confirmed", "not_invited")  # as speakers.services.PUBLIC_STATES
 ROLE_LABELS = {"speaker": _l("Speaker"), "chair": _l("Chair"), "moderator": _l("Moderator"),
                "panellist": _l("Panellist")}
 AUDIENCE = {"in_person": "in_person", "online": "online"}
