@@ -86,25 +86,29 @@ def _development_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def _register_blueprints(app: Flask) -> None:
-    from eventsys.main.views import bp as main_bp
-    from eventsys.auth.views import bp as auth_bp
-    from eventsys.admin.views import bp as admin_bp
-    from eventsys.events.views import bp as events_bp
-    from eventsys.series.views import bp as series_bp
-    from eventsys.agenda.views import bp as agenda_bp
-    from eventsys.speakers.views import bp as speakers_bp
-    from eventsys.registration.views import bp as registration_bp
-    from eventsys.ical.views import bp as ical_bp
-    from eventsys.feedback.views import bp as feedback_bp
+# Every module that declares routes, imported here before any blueprint is registered. A
+# feature's blueprint is ``bp`` in its views.py; its other view modules (manage…) add routes
+# to that blueprint and are listed after it. Order of registration as listed.
+VIEW_MODULES = (
+    "main.views", "auth.views", "admin.views", "events.views", "series.views", "agenda.views",
+    "speakers.views", "registration.views", "registration.manage", "registration.manage_checkin",
+    "registration.invitation_views", "ical.views", "feedback.views", "feedback.manage_views",
+    "groups.views", "groups.manage", "eventmail.views", "cloning.views", "account.views",
+)
+# Modules through which a higher feature reacts to a lower one, which may not import it
+# (registries and hooks the lower feature calls; see docs/architecture.md).
+HOOK_MODULES = ("speakers.connections", "agenda.connections", "groups.connections")
 
-    for blueprint in (main_bp, auth_bp, admin_bp, events_bp, series_bp, agenda_bp, speakers_bp,
-                      registration_bp, ical_bp, feedback_bp):
-        app.register_blueprint(blueprint)
-    from eventsys.groups.views import bp as groups_bp  # working groups (groups/)
-    app.register_blueprint(groups_bp)
-    from eventsys.eventmail.views import bp as eventmail_bp  # what participants receive (above feedback)
-    app.register_blueprint(eventmail_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in HOOK_MODULES:
+        import_module(f"eventsys.{name}")
+    modules = [import_module(f"eventsys.{name}") for name in VIEW_MODULES]
+    for name, module in zip(VIEW_MODULES, modules):
+        if name.endswith(".views"):
+            app.register_blueprint(module.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -48,7 +48,7 @@ def event_organiser(predicate=permissions.can_view_dashboard):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, slug: str, **kwargs):
-            from eventsys.events.services import get_event_by_slug
+            from eventsys.events.reading import get_event_by_slug
 
             event = get_event_by_slug(slug)
             if event is None or not permissions.can_see_event(current_user, event):

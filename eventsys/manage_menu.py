@@ -34,7 +34,7 @@ SECTIONS: tuple[Section, ...] = (
         Page("overview", _l("Dashboard"), "events.manage", p.can_view_dashboard),)),
     Section("details", _l("Details"), (
         Page("edit", _l("Details"), "events.edit", p.can_manage_event),
-        Page("clone", _l("Copy"), "events.clone", p.can_manage_event))),
+        Page("clone", _l("Copy"), "cloning.clone", p.can_manage_event))),
     Section("agenda", _l("Agenda"), (
         Page("editor", _l("Agenda editor"), "agenda.manage", p.can_manage_event),
         Page("import", _l("Import CSV"), "agenda.import_csv", p.can_manage_event))),

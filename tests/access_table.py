@@ -37,7 +37,7 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     "events.manage": (ORGANISER, "GET", "/events/{event}/manage/"),
     "events.edit": (ORGANISER, "GET", "/events/{event}/manage/edit"),
     "events.status": (ORGANISER, "POST", "/events/{event}/manage/status"),
-    "events.clone": (ORGANISER, "GET", "/events/{event}/manage/clone"),
+    "cloning.clone": (ORGANISER, "GET", "/events/{event}/manage/clone"),
     "events.delete": (ORGANISER, "POST", "/events/{event}/manage/delete"),
     "events.team": (ORGANISER, "GET", "/events/{event}/manage/team"),
     "events.team_role": (ORGANISER, "POST", "/events/{event}/manage/team/{role_id}/role"),
@@ -96,8 +96,8 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     "registration.checkin_scan": (ORGANISER, "GET", "/events/{event}/manage/registration/checkin/scan/{qr_token}"),
     "registration.attendance": (ORGANISER, "GET", "/events/{event}/manage/registration/attendance"),
     "registration.mark_attendance": (ORGANISER, "POST", "/events/{event}/manage/registration/attendance/{participant_registration_id}"),
-    "auth.export_data": (LOGGED_IN, "GET", "/auth/export-data"),
-    "auth.delete_account": (LOGGED_IN, "GET", "/auth/delete-account"),
+    "account.export_data": (LOGGED_IN, "GET", "/auth/export-data"),
+    "account.delete_account": (LOGGED_IN, "GET", "/auth/delete-account"),
     # --- end registration organiser ---
     # --- speakers (speakers/) ---
     "speakers.manage_speakers": (ORGANISER, "GET", "/events/{event}/manage/speakers"),

@@ -114,7 +114,7 @@ def _account_world(event, make_user, users) -> dict:
 def _speaker_world(speaker) -> dict:
     """The speaker invitation token, once the speakers feature can make one."""
     try:
-        from eventsys.speakers.services import make_invitation_token
+        from eventsys.speakers.invitations import make_invitation_token
     except ImportError:
         return {"invitation_token": "no-token-yet"}
     return {"invitation_token": make_invitation_token(speaker)}

@@ -13,7 +13,7 @@ from eventsys.agenda.forms import (KIND_LABELS, ROLE_LABELS, STATUS_LABELS, Acti
                                    SlotForm, apply_domain_error, slot_initial)
 from eventsys.agenda.csvio import COLUMNS
 from eventsys.errors import ValidationError
-from eventsys.events.services import get_event_by_slug
+from eventsys.events.reading import get_event_by_slug
 from eventsys.reference import is_valid_timezone
 from eventsys.timeutil import utcnow
 

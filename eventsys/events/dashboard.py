@@ -89,7 +89,7 @@ def publish_warnings(event) -> list[CheckItem]:
 # --- this layer's own part: content, dates, rooms and the event's mail ------------------
 
 def _content_panel(event, viewer) -> dict:
-    from eventsys.events.services import dashboard_counts
+    from eventsys.events.reading import dashboard_counts
     return dashboard_counts(event)
 
 

@@ -8,12 +8,12 @@ from wtforms import HiddenField, SelectChoice, SelectField, SubmitField, TextAre
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from eventsys.events.models import FORMATS, ROLES
-from eventsys.events.services import FORMAT_LABELS, ROLE_LABELS
+from eventsys.events.labels import FORMAT_LABELS, ROLE_LABELS
 from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
 from eventsys.forms import (BoundedIntegerField, SaneDateField, SingleLineEmailField, SingleLineField,
                             WebAddressField)
 from eventsys.reference import country_choices, sorted_timezones
-from eventsys.series.services import series_choices
+from eventsys.events.reading import series_choices
 
 SLUG_HELP = _l("Part of the page's address: lower-case letters, digits and hyphens, e.g. workshop-2030.")
 
@@ -64,15 +64,6 @@ class EventForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = HiddenField()
     confirmed = HiddenField()  # "1" once the organiser confirmed publishing despite warnings
-
-
-class CloneForm(FlaskForm):
-    title = SingleLineField(_l("Title of the copy"), validators=[DataRequired(), Length(max=200)])
-    slug = SingleLineField(_l("Short name of the copy"), validators=[DataRequired(), Length(max=80)],
-                           description=SLUG_HELP)
-    start_date = SaneDateField(_l("First day of the copy"), validators=[InputRequired()],
-                               description=_l("Every date and agenda time moves by the same number of days."))
-    submit = SubmitField(_l("Copy the event"))
 
 
 class DeleteForm(FlaskForm):

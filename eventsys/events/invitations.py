@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from eventsys import mail, permissions
 from eventsys.auth.services import get_user_by_email, normalise_email
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
+from eventsys.events.labels import ROLE_LABELS
 from eventsys.events.models import ROLES, EventRole, TeamInvitation
 from eventsys.extensions import db
 from eventsys.timeutil import utcnow
@@ -47,7 +48,6 @@ def invite_to_team(event, email: str, role: str, actor, now: datetime | None = N
     """Offer ``role`` to ``email`` and queue the mail with the link. Needs can_manage_team
     (PermissionDenied); ValidationError for a bad email or role, or an address whose
     account is already on the team."""
-    from eventsys.events.services import ROLE_LABELS  # labels live with the team's other texts
     if not permissions.can_manage_team(actor, event):
         raise PermissionDenied(_l("Only the event's owners can change the team."))
     email = normalise_email(email, field="email")

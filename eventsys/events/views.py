@@ -1,5 +1,5 @@
 """Event pages: the public list and event page, "my events", and the management pages
-(dashboard, edit, status, clone, delete, team, rooms)."""
+(dashboard, edit, status, delete, team, rooms; cloning is in eventsys/cloning)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,12 +9,12 @@ from flask_login import current_user
 from eventsys import panels, permissions
 from eventsys.access import event_organiser, login_required, public
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
-from eventsys.events import dashboard, invitations, services
-from eventsys.events.forms import (ActionForm, CloneForm, DeleteForm, EventForm, RoomForm, StatusForm,
+from eventsys.events import dashboard, invitations, labels, reading, services
+from eventsys.events import rooms as event_rooms, team as event_team
+from eventsys.events.forms import (ActionForm, DeleteForm, EventForm, RoomForm, StatusForm,
                                    TeamMemberForm, apply_domain_error, role_form)
 from eventsys.forms import page_arg
 from eventsys.reference import country_name
-from eventsys.series.services import owned_series
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -25,7 +25,7 @@ STATUS_MESSAGES = {"published": _l("The event is published."), "cancelled": _l("
 
 @bp.app_context_processor
 def event_helpers() -> dict:
-    return {"event_labels": services.LABELS, "upcoming_events": services.list_upcoming_events,
+    return {"event_labels": labels.LABELS, "upcoming_events": reading.list_upcoming_events,
             "country_name": country_name}
 
 
@@ -44,19 +44,19 @@ def _status(form) -> int:
 @bp.route("/")
 @public
 def index():
-    upcoming = services.public_events_page(True, _page("page"), PAGE_SIZE)
-    past = services.public_events_page(False, _page("past_page"), PAGE_SIZE)
+    upcoming = reading.public_events_page(True, _page("page"), PAGE_SIZE)
+    past = reading.public_events_page(False, _page("past_page"), PAGE_SIZE)
     return render_template("events/index.html", upcoming=upcoming, past=past)
 
 
 @bp.route("/<slug>/")
 @public
 def show(slug: str):
-    event = services.get_event_by_slug(slug)
+    event = reading.get_event_by_slug(slug)
     if event is None or not permissions.can_see_event(current_user, event):
         abort(404)
     actor = _actor()
-    return render_template("events/show.html", event=event, speakers=services.public_speakers(event),
+    return render_template("events/show.html", event=event,
                            registration_action=panels.render(panels.EVENT_REGISTRATION_ACTION, event, actor),
                            registration_box=panels.render(panels.EVENT_REGISTRATION, event, actor))
 
@@ -64,8 +64,8 @@ def show(slug: str):
 @bp.route("/mine")
 @login_required
 def mine():
-    return render_template("events/mine.html", rows=services.list_my_events(_actor()),
-                           series_list=owned_series(_actor()),
+    return render_template("events/mine.html", rows=reading.list_my_events(_actor()),
+                           series_list=reading.owned_series(_actor()),
                            attending=panels.render(panels.MY_EVENTS_ATTENDING, _actor()))
 
 
@@ -128,21 +128,6 @@ def status(event):
     return redirect(url_for("events.manage", slug=event.slug))
 
 
-@bp.route("/<slug>/manage/clone", methods=["GET", "POST"])
-@event_organiser(permissions.can_manage_event)
-def clone(event):
-    form = CloneForm(data=services.clone_defaults(event) if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            copy = services.clone_event(event, {k: form[k].data for k in ("title", "slug", "start_date")}, _actor())
-        except ValidationError as error:
-            apply_domain_error(form, error)
-        else:
-            flash(_("This is the copy, saved as a draft. Check its details before publishing it."), "success")
-            return redirect(url_for("events.manage", slug=copy.slug))
-    return render_template("events/clone.html", form=form, event=event), _status(form)
-
-
 @bp.route("/<slug>/manage/delete", methods=["POST"])
 @event_organiser(permissions.can_delete_event)
 def delete(event):
@@ -173,7 +158,7 @@ def team(event):
             flash(_("We have sent an invitation to %(email)s. The role is theirs once they accept it.",
                     email=sent.email), "success")
             return redirect(url_for("events.team", slug=event.slug))
-    members = services.list_team(event)
+    members = event_team.list_team(event)
     return render_template("events/team.html", event=event, form=form, team=members,
                            pending=invitations.list_pending_invitations(event),
                            role_forms={g.id: role_form(g, role=g.role) for g in members}), _status(form)
@@ -220,11 +205,11 @@ def team_invitation(token: str):
         except PermissionDenied as error:
             refusal = error.message
     return render_template("events/team_invitation.html", invitation=invitation, refusal=refusal,
-                           action_form=ActionForm(), role_label=services.ROLE_LABELS[invitation.role])
+                           action_form=ActionForm(), role_label=labels.ROLE_LABELS[invitation.role])
 
 
 def _team_role(event, role_id: int):
-    grant = services.get_team_role(event, role_id)
+    grant = event_team.get_team_role(event, role_id)
     if grant is None:
         abort(404)
     return grant
@@ -237,7 +222,7 @@ def team_role(event, role_id: int):
     form = role_form(grant)
     if form.validate_on_submit():
         try:
-            services.change_team_role(grant, form.role.data, _actor())
+            event_team.change_team_role(grant, form.role.data, _actor())
         except (ValidationError, Conflict) as error:
             flash(str(error.message), "danger")
         else:
@@ -252,7 +237,7 @@ def team_remove(event, role_id: int):
     if ActionForm().validate_on_submit():
         email = grant.email
         try:
-            services.remove_team_member(grant, _actor())
+            event_team.remove_team_member(grant, _actor())
         except Conflict as error:
             flash(str(error.message), "danger")
         else:
@@ -268,7 +253,7 @@ def rooms(event):
         abort(403)
     if form.validate_on_submit():
         try:
-            room = services.add_room(event, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
+            room = event_rooms.add_room(event, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
@@ -278,7 +263,7 @@ def rooms(event):
 
 
 def _room(event, room_id: int):
-    room = services.get_room(event, room_id)
+    room = event_rooms.get_room(event, room_id)
     if room is None:
         abort(404)
     return room
@@ -291,7 +276,7 @@ def room_edit(event, room_id: int):
     form = RoomForm(obj=room)
     if form.validate_on_submit():
         try:
-            services.update_room(room, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
+            event_rooms.update_room(room, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
@@ -307,7 +292,7 @@ def room_delete(event, room_id: int):
     if ActionForm().validate_on_submit():
         name = room.name
         try:
-            services.delete_room(room, _actor())
+            event_rooms.delete_room(room, _actor())
         except Conflict as error:
             flash(str(error.message), "danger")
         else:

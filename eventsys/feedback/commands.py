@@ -24,7 +24,7 @@ def send_feedback_requests_command(delay: int | None):
 def create_feedback_forms_command(slug: str):
     """Give the event SLUG its default feedback forms: one for the event and one for each
     plenary, keynote, panel and working-group session that has none (safe to run again)."""
-    from eventsys.events.services import get_event_by_slug
+    from eventsys.events.reading import get_event_by_slug
     from eventsys.feedback.services import ensure_default_forms
 
     event = get_event_by_slug(slug)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from eventsys import permissions
 from eventsys.access import login_required, public
 from eventsys.errors import DomainError, PermissionDenied
-from eventsys.events.services import get_event_by_slug
+from eventsys.events.reading import get_event_by_slug
 from eventsys.feedback import answering, audience, requests, services
 from eventsys.feedback import my_events  # noqa: F401  (registers the Attending panel of "My events")
 from eventsys.feedback.forms import answers_from_form, build_answer_form
@@ -94,6 +94,3 @@ def _thanks(form, outcome: str) -> str:
     if outcome == "updated":
         return _("Your answers are updated.")
     return _("Thank you! Your answers are saved. You can change them until the form closes.")
-
-
-from eventsys.feedback import manage_views  # noqa: E402,F401  (organiser routes on this blueprint)

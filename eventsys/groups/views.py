@@ -11,7 +11,7 @@ from flask_login import current_user
 from eventsys import permissions
 from eventsys.access import login_required
 from eventsys.errors import DomainError
-from eventsys.events.services import get_event_by_slug
+from eventsys.events.reading import get_event_by_slug
 from eventsys.groups import choice, ranking, reading, services
 from eventsys.groups.forms import ChooseForm, apply_domain_error, build_rank_form, ranking_from
 from eventsys.groups.models import GROUP_WAITLISTED
@@ -119,6 +119,3 @@ def rank(slug, round_id):
     status = 400 if form.errors or form.form_errors else 200
     return render_template("groups/rank.html", event=event, round=round_, form=form, groups=groups, state=state,
                            state_message=ranking.STATE_MESSAGES.get(state)), status
-
-
-from eventsys.groups import manage  # noqa: E402,F401  (organiser routes on this blueprint)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import segno
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
@@ -51,19 +50,11 @@ def _require(actor, event: Event) -> None:
 
 # --- the QR code --------------------------------------------------------------------------
 
-def scan_url(registration: Registration) -> str:
-    """The absolute address of the door's scan page for this registration. Built from
-    BASE_URL (as in mail), never from the request's Host header."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base + "/"):
-        return url_for("registration.checkin_scan", slug=registration.event.slug,
-                       qr_token=registration.qr_token, _external=True)
-
-
-def qr_svg(registration: Registration) -> str:
-    """The QR code of :func:`scan_url` as an SVG ``data:`` URI for an ``<img src>`` (the
-    CSP allows data: images; segno writes attributes, never ``style=``)."""
-    return segno.make(scan_url(registration), error="m").svg_data_uri(scale=5, border=2)
+def qr_svg(scan_url: str) -> str:
+    """The QR code of the door's scan address (built by the view: registration.views.scan_url)
+    as an SVG ``data:`` URI for an ``<img src>`` (the CSP allows data: images; segno writes
+    attributes, never ``style=``)."""
+    return segno.make(scan_url, error="m").svg_data_uri(scale=5, border=2)
 
 
 # --- the door -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from flask_login import login_user
 from eventsys.access import public
 from eventsys.auth.forms import ResetPasswordForm
 from eventsys.errors import DomainError
-from eventsys.events.services import get_event_by_slug
+from eventsys.events.reading import get_event_by_slug
 from eventsys.forms import ActionForm, apply_domain_error
 from eventsys.registration import invitations
 from eventsys.registration.views import bp

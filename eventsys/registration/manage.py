@@ -260,10 +260,3 @@ def message_participants(event):
             apply_domain_error(form, error)
     return render_template("registration/manage_message.html", event=event, form=form, count=count,
                            sent=messaging.sent_messages(event)), _status(form)
-
-
-from eventsys.registration import manage_checkin  # noqa: E402,F401  (door and attendance pages)
-# The personal-data pages live on the auth blueprint; importing them here (before any
-# blueprint is registered) is enough. create_app may import the module itself as well.
-from eventsys.registration import privacy_views  # noqa: E402,F401
-from eventsys.registration import invitation_views  # noqa: E402,F401  (the invitation page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, HiddenField, PasswordField, RadioField, SelectField, SubmitField,
+from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SubmitField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -107,8 +107,3 @@ class AttendanceImportForm(FlaskForm):
                      description=_l("The report your video platform exports (Zoom, Teams, Webex…). "
                                     "People are matched by email address."))
     submit = SubmitField(_l("Import"))
-
-
-class DeleteAccountForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired()])
-    submit = SubmitField(_l("Delete my account"))

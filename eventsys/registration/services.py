@@ -211,6 +211,28 @@ def _store_answers(registration: Registration, clean: dict) -> None:
             registration.answers.remove(answer)
 
 
+# Features above registration react to a cancellation or a change of mode inside the same
+# transaction, before its commit (groups frees or moves the person's places; see
+# groups/connections.py, imported by create_app). Registration never imports them.
+_ON_CANCEL: list = []       # callback(registration, now)
+_ON_MODE_CHANGE: list = []  # callback(registration, old_mode, now)
+
+
+def on_cancel(callback):
+    """Call ``callback(registration, now)`` when a registration is cancelled, before commit."""
+    if callback not in _ON_CANCEL:
+        _ON_CANCEL.append(callback)
+    return callback
+
+
+def on_mode_change(callback):
+    """Call ``callback(registration, old_mode, now)`` when a confirmed registration changes
+    mode, before commit."""
+    if callback not in _ON_MODE_CHANGE:
+        _ON_MODE_CHANGE.append(callback)
+    return callback
+
+
 def cancel_registration(registration: Registration, actor, now: datetime | None = None) -> list[Registration]:
     """Cancel (by the participant, or an organiser on their behalf). Frees the seat and
     promotes the first in line, who is told by email. Returns the promoted registrations."""
@@ -230,9 +252,8 @@ def cancel_registration(registration: Registration, actor, now: datetime | None 
     _queue_cancel_mail(registration, event)
     for other in promoted:
         _queue_status_mail(other, event, settings, promoted=True)
-    # --- groups (groups/): free its working-group seats; their waitlists move up (same transaction)
-    from eventsys.groups.choice import release_memberships
-    release_memberships(registration, now)
+    for react in _ON_CANCEL:  # groups: free its working-group seats; their waitlists move up
+        react(registration, now)
     db.session.commit()
     return promoted
 
@@ -356,5 +377,5 @@ def _switch_mode(registration: Registration, settings: RegistrationSettings, mod
 def follow_mode_in_groups(registration: Registration, old_mode: str, now) -> None:
     """Working-group places follow a confirmed registration to its new mode (groups/)."""
     if registration.status == CONFIRMED:
-        from eventsys.groups.choice import follow_mode_change
-        follow_mode_change(registration, old_mode, now)
+        for react in _ON_MODE_CHANGE:
+            react(registration, old_mode, now)

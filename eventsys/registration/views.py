@@ -1,17 +1,19 @@
 """Participant pages: register, see, edit and cancel one's registration."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventsys import permissions
 from eventsys.access import login_required, public
 from eventsys.errors import DomainError
-from eventsys.events.services import get_event_by_slug
+from eventsys.events.reading import get_event_by_slug
 from eventsys.forms import ActionForm, apply_domain_error
 from eventsys.registration import event_box  # noqa: F401  (registers the event page's panels)
-from eventsys.registration import availability, public_list, seats, services
+from eventsys.registration import availability, checkin, public_list, seats, services
 from eventsys.registration.forms import answers_from_form, build_registration_form, label_modes_with_seats
 
 from eventsys.registration import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
@@ -100,11 +102,16 @@ def mine(slug: str):
 def _qr_for(registration):
     if registration.status != "confirmed" or registration.mode != "in_person":
         return None
-    try:
-        from eventsys.registration.checkin import qr_svg
-    except ImportError:
-        return None
-    return qr_svg(registration)
+    return checkin.qr_svg(scan_url(registration))
+
+
+def scan_url(registration) -> str:
+    """The absolute address of the door's scan page for this registration. Built from
+    BASE_URL (as in mail), never from the request's Host header."""
+    base = urlsplit(current_app.config["BASE_URL"].rstrip("/") + "/")
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path, url_scheme=base.scheme)
+    return adapter.build("registration.checkin_scan", {"slug": registration.event.slug,
+                                                       "qr_token": registration.qr_token}, force_external=True)
 
 
 @bp.route("/registration/edit", methods=["GET", "POST"])
@@ -147,6 +154,3 @@ def cancel(slug: str):
         else:
             flash(_("Your registration is cancelled."), "info")
     return redirect(url_for("registration.mine", slug=slug))
-
-
-from eventsys.registration import manage  # noqa: E402,F401  (organiser routes on this blueprint)

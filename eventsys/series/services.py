@@ -1,4 +1,5 @@
-"""Series of events: create, edit, and the lists that pages and event forms need.
+"""Series of events: create, edit, and the series page's list (the series an event form
+offers are read by events.reading, below series).
 
 Services take models or plain values and the acting user, enforce the rules, commit one
 transaction and raise DomainError subclasses with a message (and field) a user can read.
@@ -8,13 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from eventsys import permissions
 from eventsys.errors import PermissionDenied, ValidationError
 from eventsys.events.models import Event
-from eventsys.events.services import PUBLIC_STATUSES, SLUG_TAKEN, check_slug, clean_text
+from eventsys.events.reading import PUBLIC_STATUSES
+from eventsys.events.rules import SLUG_TAKEN, check_slug, clean_text
 from eventsys.extensions import db
 from eventsys.series.models import Series
 from eventsys.timeutil import utcnow
@@ -22,21 +24,6 @@ from eventsys.timeutil import utcnow
 
 def get_series_by_slug(slug: str) -> Series | None:
     return db.session.scalar(select(Series).where(Series.slug == slug))
-
-
-def series_choices(actor, current_id: int | None = None) -> list[Series]:
-    """Series an event of ``actor`` may join: those they own (every series for site
-    admins), plus the event's current series so that editing keeps it."""
-    query = select(Series).order_by(Series.title, Series.id)
-    if not permissions.is_site_admin(actor):
-        query = query.where(or_(Series.owner_id == actor.id, Series.id == (current_id or -1)))
-    return list(db.session.scalars(query))
-
-
-def owned_series(actor) -> list[Series]:
-    """The series ``actor`` owns, by title."""
-    return list(db.session.scalars(select(Series).where(Series.owner_id == actor.id)
-                                   .order_by(Series.title, Series.id)))
 
 
 def series_events(series: Series, today: date | None = None) -> tuple[list[Event], list[Event]]:

@@ -1,4 +1,5 @@
-"""Speakers: profiles, photos, links to accounts, invitations and the speaker's own edits.
+"""Speakers: profiles, photos, links to accounts (invitations and the speaker's own edits
+through the link are in invitations.py).
 
 Organiser services take the acting user and need ``can_manage_event`` (PermissionDenied
 otherwise). The speaker acts through a signed invitation link instead of an account.
@@ -7,28 +8,18 @@ ValidationError with the form field's name.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
-from urllib.parse import urlsplit
-
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import literal, select
 
-from eventsys import inputrules, mail, permissions
-from eventsys.agenda.models import AgendaSlot, SlotSpeaker
+from eventsys import inputrules, permissions
 from eventsys.auth.services import get_user_by_email, normalise_email
-from eventsys.errors import Conflict, PermissionDenied, ValidationError
-from eventsys.events.models import Room
+from eventsys.errors import PermissionDenied, ValidationError
 from eventsys.extensions import db
 from eventsys.reference import is_valid_country
 from eventsys.speakers import photos
 from eventsys.speakers.models import Speaker, is_public_speaker
 from eventsys.timeutil import utcnow
 
-INVITATION_SALT = "eventsys.speaker-invitation"
-INVITATION_MAX_AGE = 60 * 24 * 3600  # 60 days
 PROFILE_FIELDS = ("name", "title", "organisation", "country", "bio", "photo_url")
 ORGANISER_FIELDS = PROFILE_FIELDS + ("email",)
 LIMITS = {"name": 200, "title": 200, "organisation": 200, "photo_url": 500, "email": 254}
@@ -44,8 +35,7 @@ def get_speaker(event, speaker_id: int) -> Speaker | None:
 
 def speakers_with_slot_counts(event) -> list[tuple[Speaker, int]]:
     """Every speaker of the event with the number of agenda slots they are in (one query)."""
-    slots = (select(func.count(SlotSpeaker.id)).where(SlotSpeaker.speaker_id == Speaker.id)
-             .correlate(Speaker).scalar_subquery())
+    slots = _AGENDA["slot_count"](Speaker.id) if _AGENDA else literal(0)
     rows = db.session.execute(select(Speaker, slots).where(Speaker.event_id == event.id)
                               .order_by(Speaker.name, Speaker.id))
     return [(speaker, count) for speaker, count in rows]
@@ -62,15 +52,19 @@ def is_publicly_listed(speaker: Speaker) -> bool:
     return speaker.is_public
 
 
-def speaker_slots(speaker: Speaker) -> list[tuple[AgendaSlot, str, str]]:
+def speaker_slots(speaker: Speaker) -> list:
     """The speaker's agenda slots in time order, as (slot, role, room name) — one query."""
-    rows = db.session.execute(
-        select(AgendaSlot, SlotSpeaker.role, Room.name)
-        .join(SlotSpeaker, SlotSpeaker.slot_id == AgendaSlot.id)
-        .outerjoin(Room, Room.id == AgendaSlot.room_id)
-        .where(SlotSpeaker.speaker_id == speaker.id)
-        .order_by(AgendaSlot.starts_at, AgendaSlot.id))
-    return [(slot, role, room or "") for slot, role, room in rows]
+    return _AGENDA["slots_of"](speaker) if _AGENDA else []
+
+
+# The agenda sits above speakers, so it hands in what the speaker pages show of it when it
+# is imported (agenda/connections.py): "slot_count" (speaker id column -> scalar count
+# subquery) and "slots_of" (speaker -> [(slot, role, room name)]).
+_AGENDA: dict = {}
+
+
+def register_agenda(slot_count, slots_of) -> None:
+    _AGENDA.update(slot_count=slot_count, slots_of=slots_of)
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -98,7 +92,7 @@ def validate_speaker_values(values: dict, fields=ORGANISER_FIELDS) -> dict:
     return clean
 
 
-def _require_manager(actor, event) -> None:
+def require_manager(actor, event) -> None:
     if not permissions.can_manage_event(actor, event):
         raise PermissionDenied(_l("You cannot manage the speakers of this event."))
 
@@ -120,7 +114,7 @@ def _linked_user(email: str):
 
 # --- photos inside a transaction -----------------------------------------------------------
 
-class _PhotoChange:
+class PhotoChange:
     """Validate an upload first; store it just before commit; remove the loser afterwards."""
 
     def __init__(self, upload=None, remove: bool = False):
@@ -154,10 +148,10 @@ class _PhotoChange:
 def create_speaker(event, values: dict, actor) -> Speaker:
     """Add a speaker to the event. ``values`` may carry ``user_email`` (link to an account)
     and ``photo`` (an upload). Raises PermissionDenied or ValidationError (with the field)."""
-    _require_manager(actor, event)
+    require_manager(actor, event)
     clean = validate_speaker_values({"name": "", **values})
     user = _linked_user(values.get("user_email", ""))
-    change = _PhotoChange(values.get("photo"))
+    change = PhotoChange(values.get("photo"))
     speaker = Speaker(event=event, user=user, **clean)
     db.session.add(speaker)
     change.apply(speaker)
@@ -168,10 +162,10 @@ def create_speaker(event, values: dict, actor) -> Speaker:
 def update_speaker(speaker: Speaker, values: dict, actor) -> Speaker:
     """Change the given fields; ``user_email`` (blank unlinks), ``photo`` (replaces the
     upload) and ``remove_photo`` are optional. Raises PermissionDenied or ValidationError."""
-    _require_manager(actor, speaker.event)
+    require_manager(actor, speaker.event)
     clean = validate_speaker_values(values)
     user = _linked_user(values["user_email"]) if "user_email" in values else speaker.user
-    change = _PhotoChange(values.get("photo"), values.get("remove_photo"))
+    change = PhotoChange(values.get("photo"), values.get("remove_photo"))
     if clean.get("email", speaker.email) != speaker.email and speaker.invitation_status == "invited":
         speaker.invitation_status = "not_invited"  # earlier links went to the old address
     for key, value in clean.items():
@@ -184,8 +178,8 @@ def update_speaker(speaker: Speaker, values: dict, actor) -> Speaker:
 
 def delete_speaker(speaker: Speaker, actor) -> None:
     """Remove the speaker, their slot links (the database cascades) and their photo file."""
-    _require_manager(actor, speaker.event)
-    change = _PhotoChange(remove=True)
+    require_manager(actor, speaker.event)
+    change = PhotoChange(remove=True)
     change.old_name = speaker.photo_file
     db.session.delete(speaker)
     change.commit()
@@ -194,7 +188,7 @@ def delete_speaker(speaker: Speaker, actor) -> None:
 def link_speaker_user(speaker: Speaker, email: str, actor) -> Speaker:
     """Link the speaker to the account with this email (blank email unlinks).
     Raises ValidationError at ``user_email`` for an unknown address."""
-    _require_manager(actor, speaker.event)
+    require_manager(actor, speaker.event)
     speaker.user = _linked_user(email)
     db.session.commit()
     return speaker
@@ -203,122 +197,18 @@ def link_speaker_user(speaker: Speaker, email: str, actor) -> Speaker:
 def set_speaker_photo(speaker: Speaker, file_storage, actor) -> Speaker:
     """Store an uploaded photo (JPEG/PNG/WebP, size-limited), deleting the previous file.
     Raises ValidationError at ``photo``."""
-    _require_manager(actor, speaker.event)
+    require_manager(actor, speaker.event)
     if not file_storage:
         raise ValidationError(_l("Choose an image file."), field="photo")
-    change = _PhotoChange(file_storage)
+    change = PhotoChange(file_storage)
     change.apply(speaker)
     change.commit()
     return speaker
 
 
 def remove_speaker_photo(speaker: Speaker, actor) -> Speaker:
-    _require_manager(actor, speaker.event)
-    change = _PhotoChange(remove=True)
-    change.apply(speaker)
-    change.commit()
-    return speaker
-
-
-# --- invitations ---------------------------------------------------------------------------
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
-
-
-def _max_age() -> int:
-    return int(current_app.config.get("SPEAKER_INVITATION_MAX_AGE", INVITATION_MAX_AGE))
-
-
-def _fingerprint(speaker: Speaker) -> str:
-    # Ties the link to this speaker record, address and invitation: a new speaker that
-    # reuses the id (SQLite), a corrected address, a new invitation or a withdrawal voids
-    # links sent earlier.
-    basis = f"{speaker.created_at.isoformat()}|{(speaker.email or '').lower()}|{speaker.invitation_nonce}"
-    return hashlib.sha256(basis.encode()).hexdigest()[:16]
-
-
-def make_invitation_token(speaker: Speaker) -> str:
-    return _serializer().dumps({"sid": speaker.id, "eid": speaker.event_id, "fp": _fingerprint(speaker)})
-
-
-def speaker_for_token(token: str, event=None) -> Speaker:
-    """The speaker an invitation link belongs to (and, if given, it must be of ``event``).
-    Raises ValidationError when the link is forged, expired, for another event or void."""
-    try:
-        data = _serializer().loads(token, max_age=_max_age())
-    except SignatureExpired as exc:
-        raise ValidationError(_l("This invitation link has expired. Please ask the organisers "
-                                 "to send you a new one.")) from exc
-    except BadSignature as exc:
-        raise ValidationError(_l("This invitation link is not valid. Please check that you copied "
-                                 "all of it, or ask the organisers for a new one.")) from exc
-    speaker = db.session.get(Speaker, data.get("sid")) if isinstance(data, dict) else None
-    if (speaker is None or speaker.event_id != data.get("eid") or _fingerprint(speaker) != data.get("fp")
-            or (event is not None and speaker.event_id != event.id)):
-        raise ValidationError(_l("This invitation link is no longer valid. Please ask the "
-                                 "organisers for a new one."))
-    return speaker
-
-
-def invite_speaker(speaker: Speaker, actor) -> Speaker:
-    """E-mail the speaker a link to confirm or decline and to edit their profile.
-    Sending again is allowed: a fresh link, and earlier links stop working; a confirmed
-    speaker stays confirmed, anyone else may answer again.
-    Raises PermissionDenied, or ValidationError at ``email`` when there is no address."""
-    _require_manager(actor, speaker.event)
-    if not speaker.email:
-        raise ValidationError(_l("Add the speaker's email address before sending an invitation."),
-                              field="email")
-    event = speaker.event
-    speaker.invitation_nonce = secrets.token_hex(8)
-    mail.queue_mail(speaker.email, _l("Invitation to speak at %(event)s", event=event.title),
-                    "speaker_invitation", locale=(speaker.user.locale if speaker.user else None),
-                    speaker=speaker, event=event, inviter=actor, token=make_invitation_token(speaker),
-                    max_age_days=_max_age() // 86400)
-    if speaker.invitation_status != "confirmed":
-        speaker.invitation_status = "invited"
-    speaker.invited_at = utcnow()
-    db.session.commit()
-    return speaker
-
-
-def withdraw_invitation(speaker: Speaker, actor) -> Speaker:
-    """Void the speaker's invitation link and take them back to "not invited" (a
-    confirmed speaker too). Raises PermissionDenied."""
-    _require_manager(actor, speaker.event)
-    speaker.invitation_nonce = secrets.token_hex(8)
-    speaker.invitation_status = "not_invited"
-    db.session.commit()
-    return speaker
-
-
-def can_respond(speaker: Speaker) -> bool:
-    """A link answers once: after confirming or declining, only a new invitation reopens it."""
-    return speaker.invitation_status == "invited"
-
-
-def respond_to_invitation(token: str, accept: bool, event=None) -> Speaker:
-    """The speaker confirms or declines, once per invitation. Raises ValidationError for
-    a void link, Conflict when this invitation was already answered."""
-    speaker = speaker_for_token(token, event)
-    if not can_respond(speaker):
-        raise Conflict(_l("You have already answered this invitation. To change your answer, please "
-                          "write to the organisers; they can send you a new invitation."))
-    speaker.invitation_status = "confirmed" if accept else "declined"
-    speaker.responded_at = utcnow()
-    db.session.commit()
-    return speaker
-
-
-def update_own_profile(token: str, values: dict, event=None) -> Speaker:
-    """The speaker edits their public profile through the link: name, title, organisation,
-    country, bio, photo address, and ``photo`` / ``remove_photo``. Raises ValidationError."""
-    speaker = speaker_for_token(token, event)
-    clean = validate_speaker_values(values, fields=PROFILE_FIELDS)
-    change = _PhotoChange(values.get("photo"), values.get("remove_photo"))
-    for key, value in clean.items():
-        setattr(speaker, key, value)
+    require_manager(actor, speaker.event)
+    change = PhotoChange(remove=True)
     change.apply(speaker)
     change.commit()
     return speaker

@@ -8,14 +8,21 @@ from flask_login import current_user
 from eventsys import permissions, reference
 from eventsys.access import event_organiser, public
 from eventsys.errors import Conflict, ValidationError
-from eventsys.events.services import get_event_by_slug
-from eventsys.speakers import photos, services
+from eventsys.events.reading import get_event_by_slug
+from eventsys.speakers import invitations, photos, services
 from eventsys.speakers.forms import (ActionForm, InvitationResponseForm, SpeakerForm, SpeakerProfileForm,
                                      apply_domain_error)
 
 from eventsys.speakers import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
 
 bp = Blueprint("speakers", __name__, url_prefix="/events/<slug>")
+
+
+@bp.app_context_processor
+def speaker_helpers() -> dict:
+    """The event page (events, below speakers) lists the public speakers through this."""
+    return {"public_speakers": services.public_speakers}
+
 
 manage = event_organiser(permissions.can_manage_event)
 PLACEHOLDER = "img/speaker-placeholder.svg"
@@ -95,7 +102,7 @@ def invite_speaker(event, speaker_id: int):
     speaker = _speaker_or_404(event, speaker_id)
     if ActionForm().validate_on_submit():
         try:
-            services.invite_speaker(speaker, current_user._get_current_object())
+            invitations.invite_speaker(speaker, current_user._get_current_object())
         except ValidationError as error:
             flash(str(error.message), "danger")
             return redirect(url_for("speakers.edit_speaker", slug=event.slug, speaker_id=speaker.id))
@@ -108,7 +115,7 @@ def invite_speaker(event, speaker_id: int):
 def withdraw_invitation(event, speaker_id: int):
     speaker = _speaker_or_404(event, speaker_id)
     if ActionForm().validate_on_submit():
-        services.withdraw_invitation(speaker, current_user._get_current_object())
+        invitations.withdraw_invitation(speaker, current_user._get_current_object())
         flash(_("The invitation to %(name)s is withdrawn: the link no longer works.", name=speaker.name), "success")
     return redirect(url_for("speakers.edit_speaker", slug=event.slug, speaker_id=speaker.id))
 
@@ -121,7 +128,7 @@ def _invited_speaker(slug: str, token: str):
     if event is None:
         abort(404)
     try:
-        return services.speaker_for_token(token, event)
+        return invitations.speaker_for_token(token, event)
     except ValidationError as error:
         abort(make_response(render_template("speakers/invitation_invalid.html", event=event,
                                             message=error.message), 404))
@@ -134,7 +141,7 @@ def invitation(slug: str, token: str):
     form = SpeakerProfileForm(obj=speaker).fill_choices()
     if form.validate_on_submit():
         try:
-            services.update_own_profile(token, form.values(), speaker.event)
+            invitations.update_own_profile(token, form.values(), speaker.event)
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
@@ -142,7 +149,7 @@ def invitation(slug: str, token: str):
             return redirect(url_for("speakers.invitation", slug=slug, token=token))
     return render_template("speakers/invitation.html", event=speaker.event, speaker=speaker, token=token,
                            form=form, response_form=InvitationResponseForm(),
-                           can_respond=services.can_respond(speaker),
+                           can_respond=invitations.can_respond(speaker),
                            slots=services.speaker_slots(speaker)), _status(form)
 
 
@@ -153,7 +160,7 @@ def respond_to_invitation(slug: str, token: str):
     form = InvitationResponseForm()
     if form.validate_on_submit() and (form.confirm.data or form.decline.data):
         try:
-            services.respond_to_invitation(token, bool(form.confirm.data), speaker.event)
+            invitations.respond_to_invitation(token, bool(form.confirm.data), speaker.event)
         except Conflict as error:
             flash(str(error.message), "danger")
         else:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from eventsys import permissions
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
-from eventsys.events import invitations, services
+from eventsys.events import invitations, reading
 from eventsys.events.models import EventRole, TeamInvitation
 from eventsys.extensions import db
 from eventsys.mail import OutboxMessage
@@ -180,4 +180,4 @@ def test_unverified_account_holds_no_team_role_even_with_a_row(app, make_user):
     assert not permissions.can_manage_team(squatter, event)
     assert not permissions.can_view_sensitive(squatter, event)
     assert not permissions.can_create_event(squatter)
-    assert services.list_my_events(squatter) == []
+    assert reading.list_my_events(squatter) == []

@@ -9,12 +9,14 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker
+from eventsys.cloning import services as cloning
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
-from eventsys.events import services
+from eventsys.events import reading, rooms, services, team
 from eventsys.events.models import Event, EventRole, Room
 from eventsys.extensions import db
 from eventsys.mail import OutboxMessage
 from eventsys.series.models import Series
+from eventsys.speakers import services as speaker_services
 from eventsys.speakers.models import Speaker
 from tests.events.helpers import (count, event_values, grant, make_event, make_room, make_slot,
                                   make_speaker)
@@ -297,7 +299,7 @@ def clone_values(**overrides) -> dict:
 
 
 def test_clone_event_shifts_dates_and_slot_times_by_the_same_days(source):
-    clone = services.clone_event(source["event"], clone_values(), source["owner"])
+    clone = cloning.clone_event(source["event"], clone_values(), source["owner"])
     assert (clone.slug, clone.title, clone.status) == ("rare-2030", "Rare workshop 2030", "draft")
     assert (clone.start_date, clone.end_date) == (date(2030, 5, 6), date(2030, 5, 7))
     slots = db.session.scalars(select(AgendaSlot).where(AgendaSlot.event_id == clone.id)
@@ -313,14 +315,14 @@ def test_clone_event_keeps_local_time_across_summer_time(app, make_user):
     event = make_event(owner=olga, start_date=date(2030, 3, 20), end_date=date(2030, 3, 20))
     # 09:00 in Madrid before summer time (UTC+1) ...
     make_slot(event, datetime(2030, 3, 20, 8, 0), datetime(2030, 3, 20, 9, 0))
-    clone = services.clone_event(event, clone_values(start_date=date(2030, 4, 3)), olga)
+    clone = cloning.clone_event(event, clone_values(start_date=date(2030, 4, 3)), olga)
     slot = db.session.scalar(select(AgendaSlot).where(AgendaSlot.event_id == clone.id))
     # ... is 09:00 in Madrid during summer time (UTC+2)
     assert (slot.starts_at, slot.ends_at) == (datetime(2030, 4, 3, 7, 0), datetime(2030, 4, 3, 8, 0))
 
 
 def test_clone_event_copies_rooms_slots_and_speakers_with_new_identities(source):
-    clone = services.clone_event(source["event"], clone_values(), source["owner"])
+    clone = cloning.clone_event(source["event"], clone_values(), source["owner"])
     rooms = {r.name: r for r in db.session.scalars(select(Room).where(Room.event_id == clone.id))}
     assert {(r.name, r.capacity) for r in rooms.values()} == {("Sala Goya", 80), ("Sala Velázquez", 30)}
     opening = db.session.scalar(select(AgendaSlot).where(AgendaSlot.event_id == clone.id,
@@ -334,7 +336,7 @@ def test_clone_event_copies_rooms_slots_and_speakers_with_new_identities(source)
 
 
 def test_clone_event_asks_speakers_again(source):
-    clone = services.clone_event(source["event"], clone_values(), source["owner"])
+    clone = cloning.clone_event(source["event"], clone_values(), source["owner"])
     speakers = db.session.scalars(select(Speaker).where(Speaker.event_id == clone.id).order_by(Speaker.name)).all()
     assert [(s.name, s.email, s.invitation_status, s.invited_at, s.responded_at) for s in speakers] == [
         ("Dr. Sofía Ruiz", "sofia@example.org", "not_invited", None, None),
@@ -342,7 +344,7 @@ def test_clone_event_asks_speakers_again(source):
 
 
 def test_clone_event_copies_series_and_team(source):
-    clone = services.clone_event(source["event"], clone_values(), source["owner"])
+    clone = cloning.clone_event(source["event"], clone_values(), source["owner"])
     assert clone.series_id == source["series"].id
     assert roles_of(clone) == [("later@example.org", None, "rapporteur"),
                                ("olga@example.org", source["owner"].id, "owner")]
@@ -351,14 +353,14 @@ def test_clone_event_copies_series_and_team(source):
 def test_clone_event_makes_the_cloning_organiser_an_owner(source, make_user):
     organiser = make_user(email="otto@example.org")
     grant(source["event"], organiser, "organiser")
-    clone = services.clone_event(source["event"], clone_values(), organiser)
+    clone = cloning.clone_event(source["event"], clone_values(), organiser)
     assert roles_of(clone) == [("later@example.org", None, "rapporteur"),
                                ("olga@example.org", source["owner"].id, "owner"),
                                ("otto@example.org", organiser.id, "owner")]
 
 
 def test_clone_event_leaves_the_source_unchanged(source):
-    services.clone_event(source["event"], clone_values(), source["owner"])
+    cloning.clone_event(source["event"], clone_values(), source["owner"])
     db.session.expire_all()
     event = db.session.get(Event, source["event"].id)
     assert (event.slug, event.status, event.start_date) == ("rare-2029", "published", date(2029, 5, 7))
@@ -369,7 +371,7 @@ def test_clone_event_leaves_the_source_unchanged(source):
 @pytest.mark.parametrize("overrides, field", [({"slug": "rare-2029"}, "slug"), ({"slug": "Rare 2030"}, "slug"),
                                               ({"title": ""}, "title"), ({"start_date": None}, "start_date")])
 def test_clone_event_refuses_bad_values_and_saves_nothing(source, overrides, field):
-    error = raised(ValidationError, services.clone_event, source["event"], clone_values(**overrides), source["owner"])
+    error = raised(ValidationError, cloning.clone_event, source["event"], clone_values(**overrides), source["owner"])
     assert error.field == field
     assert (count(Event), count(Room), count(AgendaSlot), count(Speaker)) == (1, 2, 2, 2)
 
@@ -377,21 +379,21 @@ def test_clone_event_refuses_bad_values_and_saves_nothing(source, overrides, fie
 def test_clone_event_refuses_rapporteur(source, make_user):
     reader = make_user()
     grant(source["event"], reader, "rapporteur")
-    raised(PermissionDenied, services.clone_event, source["event"], clone_values(), reader)
+    raised(PermissionDenied, cloning.clone_event, source["event"], clone_values(), reader)
     assert count(Event) == 1
 
 
 def test_clone_defaults_move_the_year_on(app):
     event = make_event(slug="rare-2029", title="Rare workshop 2029", start_date=date(2029, 5, 7),
                        end_date=date(2029, 5, 8))
-    assert services.clone_defaults(event) == {"title": "Rare workshop 2030", "slug": "rare-2030",
+    assert cloning.clone_defaults(event) == {"title": "Rare workshop 2030", "slug": "rare-2030",
                                               "start_date": date(2030, 5, 7)}
 
 
 def test_clone_defaults_without_a_year_in_the_slug(app):
     event = make_event(slug="spring-school", title="Spring school", start_date=date(2028, 2, 29),
                        end_date=date(2028, 3, 1))
-    assert services.clone_defaults(event) == {"title": "Spring school", "slug": "spring-school-2029",
+    assert cloning.clone_defaults(event) == {"title": "Spring school", "slug": "spring-school-2029",
                                               "start_date": date(2029, 2, 28)}
 
 
@@ -401,7 +403,7 @@ def test_change_team_role_refuses_to_demote_the_last_owner(app, make_user):
     olga = make_user()
     event = make_event(owner=olga)
     row = db.session.scalar(select(EventRole).where(EventRole.event_id == event.id))
-    error = raised(Conflict, services.change_team_role, row, "organiser", olga)
+    error = raised(Conflict, team.change_team_role, row, "organiser", olga)
     assert (error.field, str(error.message)) == (
         "role", "An event needs at least one owner. Make someone else an owner first.")
     db.session.expire_all()
@@ -412,7 +414,7 @@ def test_change_team_role_demotes_an_owner_when_another_remains(app, make_user):
     olga, otto = make_user(), make_user()
     event = make_event(owner=olga)
     row = grant(event, otto, "owner")
-    services.change_team_role(row, "rapporteur", olga)
+    team.change_team_role(row, "rapporteur", olga)
     assert db.session.get(EventRole, row.id).role == "rapporteur"
 
 
@@ -420,14 +422,14 @@ def test_change_team_role_refuses_unknown_role(app, make_user):
     olga, otto = make_user(), make_user()
     event = make_event(owner=olga)
     row = grant(event, otto, "organiser")
-    assert raised(ValidationError, services.change_team_role, row, "boss", olga).field == "role"
+    assert raised(ValidationError, team.change_team_role, row, "boss", olga).field == "role"
 
 
 def test_remove_team_member_refuses_the_last_owner(app, make_user):
     olga = make_user()
     event = make_event(owner=olga)
     row = db.session.scalar(select(EventRole).where(EventRole.event_id == event.id))
-    raised(Conflict, services.remove_team_member, row, olga)
+    raised(Conflict, team.remove_team_member, row, olga)
     assert count(EventRole) == 1
 
 
@@ -444,7 +446,7 @@ def test_last_owner_rule_does_not_count_pending_owners(app, make_user):
     event = make_event(owner=olga)
     _legacy_pending(event, "future@example.org", "owner")
     mine = db.session.scalar(select(EventRole).where(EventRole.user_id == olga.id))
-    raised(Conflict, services.remove_team_member, mine, olga)
+    raised(Conflict, team.remove_team_member, mine, olga)
     assert count(EventRole) == 2
 
 
@@ -452,7 +454,7 @@ def test_remove_team_member_removes_pending_owner(app, make_user):
     olga = make_user()
     event = make_event(owner=olga)
     pending = _legacy_pending(event, "future@example.org", "owner")
-    services.remove_team_member(pending, olga)
+    team.remove_team_member(pending, olga)
     assert roles_of(event) == [(olga.email, olga.id, "owner")]
 
 
@@ -461,7 +463,7 @@ def test_owner_may_leave_when_another_owner_remains(app, make_user):
     event = make_event(owner=olga)
     grant(event, otto, "owner")
     mine = db.session.scalar(select(EventRole).where(EventRole.user_id == olga.id))
-    services.remove_team_member(mine, olga)
+    team.remove_team_member(mine, olga)
     assert roles_of(event) == [(otto.email, otto.id, "owner")]
 
 
@@ -470,7 +472,7 @@ def test_remove_team_member_refuses_rapporteur(app, make_user):
     event = make_event(owner=olga)
     grant(event, reader, "rapporteur")
     mine = db.session.scalar(select(EventRole).where(EventRole.user_id == olga.id))
-    raised(PermissionDenied, services.remove_team_member, mine, reader)
+    raised(PermissionDenied, team.remove_team_member, mine, reader)
 
 
 def test_list_team_puts_owners_first(app, make_user):
@@ -478,7 +480,7 @@ def test_list_team_puts_owners_first(app, make_user):
     event = make_event(owner=olga)
     grant(event, make_user(email="amy@example.org"), "checkin")
     grant(event, make_user(email="bob@example.org"), "organiser")
-    assert [(r.email, r.role) for r in services.list_team(event)] == [
+    assert [(r.email, r.role) for r in team.list_team(event)] == [
         ("zed@example.org", "owner"), ("bob@example.org", "organiser"), ("amy@example.org", "checkin")]
 
 
@@ -487,8 +489,8 @@ def test_list_team_puts_owners_first(app, make_user):
 def test_add_room_appends_it_with_its_capacity(app, make_user):
     olga = make_user()
     event = make_event(owner=olga)
-    first = services.add_room(event, {"name": " Sala Goya ", "capacity": 80}, olga)
-    second = services.add_room(event, {"name": "Sala Velázquez", "capacity": None}, olga)
+    first = rooms.add_room(event, {"name": " Sala Goya ", "capacity": 80}, olga)
+    second = rooms.add_room(event, {"name": "Sala Velázquez", "capacity": None}, olga)
     assert [(r.name, r.capacity, r.position) for r in (first, second)] == [
         ("Sala Goya", 80, 1), ("Sala Velázquez", None, 2)]
 
@@ -497,7 +499,7 @@ def test_add_room_refuses_a_name_the_event_already_has(app, make_user):
     olga = make_user()
     event = make_event(owner=olga)
     make_room(event, "Sala Goya")
-    error = raised(ValidationError, services.add_room, event, {"name": "sala goya", "capacity": 10}, olga)
+    error = raised(ValidationError, rooms.add_room, event, {"name": "sala goya", "capacity": 10}, olga)
     assert (error.field, str(error.message)) == ("name", "This event already has a room called sala goya.")
     assert count(Room) == 1
 
@@ -506,14 +508,14 @@ def test_add_room_allows_a_name_used_by_another_event(app, make_user):
     olga = make_user()
     make_room(make_event(owner=olga), "Sala Goya")
     event = make_event(owner=olga)
-    assert services.add_room(event, {"name": "Sala Goya"}, olga).event_id == event.id
+    assert rooms.add_room(event, {"name": "Sala Goya"}, olga).event_id == event.id
 
 
 @pytest.mark.parametrize("capacity", [0, -3, "abc", "2.5", True])
 def test_add_room_refuses_a_capacity_that_is_not_positive(app, make_user, capacity):
     olga = make_user()
     event = make_event(owner=olga)
-    error = raised(ValidationError, services.add_room, event, {"name": "Sala Goya", "capacity": capacity}, olga)
+    error = raised(ValidationError, rooms.add_room, event, {"name": "Sala Goya", "capacity": capacity}, olga)
     assert (error.field, str(error.message)) == (
         "capacity", "Enter a whole number of seats above zero, or leave it empty.")
     assert count(Room) == 0
@@ -521,7 +523,7 @@ def test_add_room_refuses_a_capacity_that_is_not_positive(app, make_user, capaci
 
 def test_add_room_refuses_an_empty_name(app, make_user):
     olga = make_user()
-    error = raised(ValidationError, services.add_room, make_event(owner=olga), {"name": "  "}, olga)
+    error = raised(ValidationError, rooms.add_room, make_event(owner=olga), {"name": "  "}, olga)
     assert (error.field, str(error.message)) == ("name", "Enter the room's name.")
 
 
@@ -529,16 +531,16 @@ def test_add_room_refuses_rapporteur(app, make_user):
     event = make_event(owner=make_user())
     reader = make_user()
     grant(event, reader, "rapporteur")
-    raised(PermissionDenied, services.add_room, event, {"name": "Sala Goya"}, reader)
+    raised(PermissionDenied, rooms.add_room, event, {"name": "Sala Goya"}, reader)
 
 
 def test_update_room_renames_and_keeps_its_own_name(app, make_user):
     olga = make_user()
     event = make_event(owner=olga)
     room = make_room(event, "Sala Goya", 80)
-    services.update_room(room, {"name": "Sala Goya", "capacity": "120"}, olga)
+    rooms.update_room(room, {"name": "Sala Goya", "capacity": "120"}, olga)
     assert (room.name, room.capacity) == ("Sala Goya", 120)
-    services.update_room(room, {"name": "Aula Magna", "capacity": ""}, olga)
+    rooms.update_room(room, {"name": "Aula Magna", "capacity": ""}, olga)
     assert (room.name, room.capacity) == ("Aula Magna", None)
 
 
@@ -548,7 +550,7 @@ def test_delete_room_refuses_a_room_in_use_and_says_how_many_slots(app, make_use
     room = make_room(event, "Sala Goya")
     make_slot(event, datetime(2030, 5, 6, 7), datetime(2030, 5, 6, 8), room=room)
     make_slot(event, datetime(2030, 5, 6, 9), datetime(2030, 5, 6, 10), room=room)
-    error = raised(Conflict, services.delete_room, room, olga)
+    error = raised(Conflict, rooms.delete_room, room, olga)
     assert str(error.message) == "Sala Goya is used by 2 agenda slots. Move them to another room first."
     assert count(Room) == 1
 
@@ -558,21 +560,21 @@ def test_delete_room_in_use_by_one_slot_uses_the_singular(app, make_user):
     event = make_event(owner=olga)
     room = make_room(event, "Sala Goya")
     make_slot(event, datetime(2030, 5, 6, 7), datetime(2030, 5, 6, 8), room=room)
-    error = raised(Conflict, services.delete_room, room, olga)
+    error = raised(Conflict, rooms.delete_room, room, olga)
     assert str(error.message) == "Sala Goya is used by 1 agenda slot. Move it to another room first."
 
 
 def test_delete_room_removes_an_unused_room(app, make_user):
     olga = make_user()
     room = make_room(make_event(owner=olga))
-    services.delete_room(room, olga)
+    rooms.delete_room(room, olga)
     assert count(Room) == 0
 
 
 def test_get_room_of_another_event_is_none(app, make_user):
     room = make_room(make_event())
-    assert services.get_room(make_event(), room.id) is None
-    assert services.get_room(room.event, room.id) is room
+    assert rooms.get_room(make_event(), room.id) is None
+    assert rooms.get_room(room.event, room.id) is room
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -585,8 +587,8 @@ def test_public_events_page_splits_upcoming_and_past_and_hides_drafts(app):
     make_event(slug="ended-yesterday", start_date=date(2030, 5, 5), end_date=date(2030, 5, 6))
     make_event(slug="long-ago", start_date=date(2020, 1, 1), end_date=date(2020, 1, 1))
     make_event(slug="secret", start_date=date(2030, 6, 1), end_date=date(2030, 6, 1), status="draft")
-    upcoming = services.public_events_page(True, 1, 20, today=today)
-    past = services.public_events_page(False, 1, 20, today=today)
+    upcoming = reading.public_events_page(True, 1, 20, today=today)
+    past = reading.public_events_page(False, 1, 20, today=today)
     assert [e.slug for e in upcoming.items] == ["ends-today", "soon", "later"]
     assert [e.slug for e in past.items] == ["ended-yesterday", "long-ago"]
 
@@ -594,7 +596,7 @@ def test_public_events_page_splits_upcoming_and_past_and_hides_drafts(app):
 def test_public_events_page_paginates(app):
     for day in range(1, 6):
         make_event(slug=f"day-{day}", start_date=date(2030, 6, day), end_date=date(2030, 6, day))
-    page = services.public_events_page(True, 2, 2, today=date(2030, 1, 1))
+    page = reading.public_events_page(True, 2, 2, today=date(2030, 1, 1))
     assert ([e.slug for e in page.items], page.pages) == (["day-3", "day-4"], 3)
 
 
@@ -602,7 +604,7 @@ def test_list_upcoming_events_shows_only_published(app):
     make_event(slug="on", start_date=date(2030, 6, 1), end_date=date(2030, 6, 1))
     make_event(slug="off", start_date=date(2030, 6, 1), end_date=date(2030, 6, 1), status="cancelled")
     make_event(slug="hidden", start_date=date(2030, 6, 1), end_date=date(2030, 6, 1), status="draft")
-    assert [e.slug for e in services.list_upcoming_events(today=date(2030, 1, 1))] == ["on"]
+    assert [e.slug for e in reading.list_upcoming_events(today=date(2030, 1, 1))] == ["on"]
 
 
 def test_list_my_events_gives_each_event_with_my_role(app, make_user):
@@ -611,7 +613,7 @@ def test_list_my_events_gives_each_event_with_my_role(app, make_user):
     helping = make_event(slug="helping", start_date=date(2031, 1, 1), end_date=date(2031, 1, 1))
     grant(helping, me, "checkin")
     make_event(owner=make_user(), slug="not-mine")
-    assert [(e.slug, role) for e, role in services.list_my_events(me)] == [("helping", "checkin"), ("mine", "owner")]
+    assert [(e.slug, role) for e, role in reading.list_my_events(me)] == [("helping", "checkin"), ("mine", "owner")]
 
 
 def test_public_speakers_leaves_out_declined_and_pending_invitations(app):
@@ -621,7 +623,7 @@ def test_public_speakers_leaves_out_declined_and_pending_invitations(app):
     make_speaker(event, "C Declined", invitation_status="declined")
     make_speaker(event, "D Invited", invitation_status="invited")
     make_speaker(make_event(), "E Elsewhere", invitation_status="confirmed")
-    assert [s.name for s in services.public_speakers(event)] == ["A Not invited", "B Confirmed"]
+    assert [s.name for s in speaker_services.public_speakers(event)] == ["A Not invited", "B Confirmed"]
 
 
 def test_dashboard_counts_rooms_slots_and_speakers_of_the_event(app):
@@ -631,4 +633,4 @@ def test_dashboard_counts_rooms_slots_and_speakers_of_the_event(app):
     make_slot(event, datetime(2030, 5, 6, 7), datetime(2030, 5, 6, 8), room=room)
     make_slot(event, datetime(2030, 5, 6, 9), datetime(2030, 5, 6, 10))
     make_room(make_event())
-    assert services.dashboard_counts(event) == {"rooms": 1, "slots": 2, "speakers": 1}
+    assert reading.dashboard_counts(event) == {"rooms": 1, "slots": 2, "speakers": 1}

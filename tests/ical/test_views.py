@@ -480,7 +480,7 @@ def test_deleting_the_account_makes_the_feed_404(client, workshop):
     user = workshop.people["in_person"]
     url = personal_url(user)
     assert client.get(url).status_code == 200
-    from eventsys.registration.privacy import delete_account
+    from eventsys.account.services import delete_account
     delete_account(db.session.get(User, user.id), PASSWORD, user)
     assert client.get(url).status_code == 404
 

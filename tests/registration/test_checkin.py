@@ -12,6 +12,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.extensions import db
 from eventsys.registration import checkin, door_search, services
+from eventsys.registration import views as registration_views
 from eventsys.registration.attendance_report import (AttendanceReportError, parse_attendance_report,
                                                      parse_minutes)
 from tests.registration.helpers import make_open_event
@@ -131,13 +132,22 @@ def test_scan_of_a_code_for_another_event_is_unknown(door, owner, make_user):
 
 def test_qr_code_is_an_svg_data_uri_of_the_absolute_scan_address(door, app):
     event, regs, _staff = door
-    url = checkin.scan_url(regs["ana"])
+    url = registration_views.scan_url(regs["ana"])
     assert url == f"http://localhost/events/{event.slug}/manage/registration/checkin/scan/{regs['ana'].qr_token}"
-    uri = checkin.qr_svg(regs["ana"])
+    uri = checkin.qr_svg(url)
     assert uri.startswith("data:image/svg+xml")
     svg = unquote(uri.split(",", 1)[1]) if ";base64" not in uri else base64.b64decode(uri.split(",", 1)[1]).decode()
     assert svg.startswith("<svg") and "style=" not in svg and "<path" in svg
 
+
+
+def test_scan_url_comes_from_base_url_with_its_path_not_the_request_host(door, app):
+    event, regs, _staff = door
+    app.config["BASE_URL"] = "https://events.example.org/site/"
+    with app.test_request_context(base_url="http://attacker.example/"):
+        url = registration_views.scan_url(regs["ana"])
+    assert url == ("https://events.example.org/site/events/"
+                   f"{event.slug}/manage/registration/checkin/scan/{regs['ana'].qr_token}")
 
 # --- online attendance ------------------------------------------------------------------
 

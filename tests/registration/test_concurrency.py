@@ -12,7 +12,8 @@ from eventsys import mail
 from eventsys.auth.models import User
 from eventsys.events.models import Event
 from eventsys.extensions import db
-from eventsys.registration import participants, privacy, services
+from eventsys.account import services as privacy
+from eventsys.registration import participants, services
 from eventsys.registration.models import Registration, RegistrationSettings
 from tests.builders import PASSWORD
 from tests.concurrency import assert_counters_match, kinds, run_each, run_together

@@ -13,7 +13,8 @@ from eventsys.auth.models import User
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.events.models import Event, EventRole
 from eventsys.extensions import db
-from eventsys.registration import messaging, organiser, participants, privacy
+from eventsys.account import services as privacy
+from eventsys.registration import messaging, organiser, participants
 from eventsys.registration.models import Registration, RegistrationAnswer
 from eventsys.speakers.models import Speaker
 from tests.builders import PASSWORD

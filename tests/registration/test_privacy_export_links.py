@@ -9,8 +9,8 @@ from eventsys.auth import signup
 from eventsys.events import invitations
 from eventsys.events.models import Event, EventRole
 from eventsys.extensions import db
-from eventsys.registration import privacy
-from eventsys.speakers import services as speakers
+from eventsys.account import services as privacy
+from eventsys.speakers import invitations as speaker_invitations, services as speakers
 from eventsys.speakers.models import Speaker
 from tests.builders import PASSWORD
 
@@ -24,7 +24,7 @@ def _invitations_sent(owner) -> Event:
     speaker = Speaker(event=event, name="Dr. Sofía Ruiz", email="sofia@example.org", bio="Geneticist.")
     db.session.add(speaker)
     db.session.commit()
-    speakers.invite_speaker(speaker, owner)
+    speaker_invitations.invite_speaker(speaker, owner)
     invitations.invite_to_team(event, "team@example.org", "organiser", owner)
     return event
 

@@ -8,6 +8,7 @@ from flask_login import AnonymousUserMixin
 
 from eventsys.errors import PermissionDenied, ValidationError
 from eventsys.extensions import db
+from eventsys.events import reading as event_reading
 from eventsys.series import services
 from eventsys.series.models import Series
 from tests.events.helpers import count, make_event
@@ -95,6 +96,6 @@ def test_series_choices_offer_owned_series_and_the_current_one(app, make_user):
     mine = make_series(me, "mine", "B mine")
     theirs = make_series(other, "theirs", "A theirs")
     make_series(other, "unrelated", "C unrelated")
-    assert services.series_choices(me) == [mine]
-    assert services.series_choices(me, current_id=theirs.id) == [theirs, mine]
-    assert len(services.series_choices(make_user(is_admin=True))) == 3
+    assert event_reading.series_choices(me) == [mine]
+    assert event_reading.series_choices(me, current_id=theirs.id) == [theirs, mine]
+    assert len(event_reading.series_choices(make_user(is_admin=True))) == 3

@@ -15,7 +15,7 @@ from eventsys.agenda.models import SlotSpeaker
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.extensions import db
 from eventsys.mail import OutboxMessage
-from eventsys.speakers import services
+from eventsys.speakers import invitations, services
 from eventsys.speakers.models import Speaker
 from tests.speakers.conftest import SVG, image_bytes, noise_png, upload
 
@@ -210,7 +210,7 @@ def test_link_speaker_user_by_participant_denied(event, make_speaker, make_user)
 
 def test_invite_speaker_queues_mail_and_marks_invited(event, organiser, make_speaker):
     speaker = make_speaker(event, name="Sofía Ruiz", email="sofia@example.org")
-    services.invite_speaker(speaker, organiser)
+    invitations.invite_speaker(speaker, organiser)
     stored = reload(speaker)
     assert stored.invitation_status == "invited"
     assert stored.invited_at is not None
@@ -222,14 +222,14 @@ def test_invite_speaker_queues_mail_and_marks_invited(event, organiser, make_spe
     [link] = re.findall(r"https?://\S+", message.body_text)
     token = link.rsplit("/", 1)[1]
     assert link == f"http://localhost/events/genomics-2030/speakers/invitation/{token}"
-    assert services.speaker_for_token(token) is stored
+    assert invitations.speaker_for_token(token) is stored
     assert "team@example.org" in message.body_text
     assert "The link works for 60 days" in message.body_text
 
 
 def test_invite_speaker_without_email_refused_at_email(event, organiser, make_speaker):
     speaker = make_speaker(event)
-    error = raised(ValidationError, services.invite_speaker, speaker, organiser)
+    error = raised(ValidationError, invitations.invite_speaker, speaker, organiser)
     assert (error.field, str(error.message)) == (
         "email", "Add the speaker's email address before sending an invitation.")
     assert outbox() == []
@@ -238,9 +238,9 @@ def test_invite_speaker_without_email_refused_at_email(event, organiser, make_sp
 
 def test_invite_speaker_again_sends_again(event, organiser, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org")
-    services.invite_speaker(speaker, organiser)
+    invitations.invite_speaker(speaker, organiser)
     first = reload(speaker).invited_at
-    services.invite_speaker(speaker, organiser)
+    invitations.invite_speaker(speaker, organiser)
     assert [m.to_addr for m in outbox()] == ["sofia@example.org", "sofia@example.org"]
     assert reload(speaker).invited_at >= first
     assert reload(speaker).invitation_status == "invited"
@@ -248,92 +248,92 @@ def test_invite_speaker_again_sends_again(event, organiser, make_speaker):
 
 def test_invite_speaker_confirmed_stays_confirmed(event, organiser, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org", invitation_status="confirmed")
-    services.invite_speaker(speaker, organiser)
+    invitations.invite_speaker(speaker, organiser)
     assert reload(speaker).invitation_status == "confirmed"
     assert "Here is a fresh link to your speaker page" in outbox()[0].body_text
 
 
 def test_invite_speaker_declined_becomes_invited_again(event, organiser, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org", invitation_status="declined")
-    services.invite_speaker(speaker, organiser)
+    invitations.invite_speaker(speaker, organiser)
     assert reload(speaker).invitation_status == "invited"
 
 
 def test_invite_speaker_by_participant_denied(event, make_speaker, make_user):
     speaker = make_speaker(event, email="sofia@example.org")
-    raised(PermissionDenied, services.invite_speaker, speaker, make_user())
+    raised(PermissionDenied, invitations.invite_speaker, speaker, make_user())
     assert outbox() == []
 
 
 def test_invitation_token_round_trip(event, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org")
-    token = services.make_invitation_token(speaker)
-    assert services.speaker_for_token(token) is speaker
-    assert services.speaker_for_token(token, event) is speaker
+    token = invitations.make_invitation_token(speaker)
+    assert invitations.speaker_for_token(token) is speaker
+    assert invitations.speaker_for_token(token, event) is speaker
 
 
 def test_invitation_token_forged_with_other_key_refused(app, event, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org")
-    genuine = itsdangerous.URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=services.INVITATION_SALT)
-    payload = genuine.loads(services.make_invitation_token(speaker))
-    forged = itsdangerous.URLSafeTimedSerializer("another-secret", salt=services.INVITATION_SALT).dumps(payload)
-    assert str(raised(ValidationError, services.speaker_for_token, forged).message) == LINK_FORGED
+    genuine = itsdangerous.URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=invitations.INVITATION_SALT)
+    payload = genuine.loads(invitations.make_invitation_token(speaker))
+    forged = itsdangerous.URLSafeTimedSerializer("another-secret", salt=invitations.INVITATION_SALT).dumps(payload)
+    assert str(raised(ValidationError, invitations.speaker_for_token, forged).message) == LINK_FORGED
 
 
 @pytest.mark.parametrize("token", ["", "garbage", "eyJzaWQiOjF9.AAAA.BBBB"])
 def test_invitation_token_garbage_refused(event, token):
-    assert str(raised(ValidationError, services.speaker_for_token, token).message) == LINK_FORGED
+    assert str(raised(ValidationError, invitations.speaker_for_token, token).message) == LINK_FORGED
 
 
 def test_invitation_token_tampered_refused(event, make_speaker):
-    token = services.make_invitation_token(make_speaker(event, email="sofia@example.org"))
+    token = invitations.make_invitation_token(make_speaker(event, email="sofia@example.org"))
     tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
-    assert str(raised(ValidationError, services.speaker_for_token, tampered).message) == LINK_FORGED
+    assert str(raised(ValidationError, invitations.speaker_for_token, tampered).message) == LINK_FORGED
 
 
 def test_invitation_token_with_other_salt_refused(app, event, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org")
     reset_like = itsdangerous.URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="eventsys.password-reset").dumps(
         {"sid": speaker.id, "eid": event.id})
-    assert str(raised(ValidationError, services.speaker_for_token, reset_like).message) == LINK_FORGED
+    assert str(raised(ValidationError, invitations.speaker_for_token, reset_like).message) == LINK_FORGED
 
 
 def test_invitation_token_expired_refused(event, make_speaker, monkeypatch):
     speaker = make_speaker(event, email="sofia@example.org")
     issued = time.time()
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: issued)
-    token = services.make_invitation_token(speaker)
+    token = invitations.make_invitation_token(speaker)
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: issued + 60 * 86400 - 5)
-    assert services.speaker_for_token(token) is speaker  # still valid just before 60 days
+    assert invitations.speaker_for_token(token) is speaker  # still valid just before 60 days
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: issued + 60 * 86400 + 5)
-    assert str(raised(ValidationError, services.speaker_for_token, token).message) == LINK_EXPIRED
+    assert str(raised(ValidationError, invitations.speaker_for_token, token).message) == LINK_EXPIRED
 
 
 def test_invitation_token_other_event_refused(event, make_event, make_speaker):
-    token = services.make_invitation_token(make_speaker(event, email="sofia@example.org"))
+    token = invitations.make_invitation_token(make_speaker(event, email="sofia@example.org"))
     other = make_event()
-    assert str(raised(ValidationError, services.speaker_for_token, token, other).message) == LINK_VOID
-    assert str(raised(ValidationError, services.respond_to_invitation, token, True, other).message) == LINK_VOID
+    assert str(raised(ValidationError, invitations.speaker_for_token, token, other).message) == LINK_VOID
+    assert str(raised(ValidationError, invitations.respond_to_invitation, token, True, other).message) == LINK_VOID
 
 
 def test_invitation_token_of_deleted_speaker_refused(event, organiser, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org")
-    token = services.make_invitation_token(speaker)
+    token = invitations.make_invitation_token(speaker)
     services.delete_speaker(speaker, organiser)
-    assert str(raised(ValidationError, services.speaker_for_token, token).message) == LINK_VOID
+    assert str(raised(ValidationError, invitations.speaker_for_token, token).message) == LINK_VOID
 
 
 def test_invitation_token_after_email_change_refused(event, organiser, make_speaker):
     speaker = make_speaker(event, email="wrong@example.org", invitation_status="invited")
-    token = services.make_invitation_token(speaker)
+    token = invitations.make_invitation_token(speaker)
     services.update_speaker(speaker, {"email": "right@example.org"}, organiser)
-    assert str(raised(ValidationError, services.speaker_for_token, token).message) == LINK_VOID
+    assert str(raised(ValidationError, invitations.speaker_for_token, token).message) == LINK_VOID
     assert reload(speaker).invitation_status == "not_invited"
 
 
 def test_respond_to_invitation_accept_confirms(event, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org", invitation_status="invited")
-    services.respond_to_invitation(services.make_invitation_token(speaker), True)
+    invitations.respond_to_invitation(invitations.make_invitation_token(speaker), True)
     stored = reload(speaker)
     assert stored.invitation_status == "confirmed"
     assert stored.responded_at is not None
@@ -341,41 +341,41 @@ def test_respond_to_invitation_accept_confirms(event, make_speaker):
 
 def test_respond_to_invitation_answers_once_per_invitation(event, organiser, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org", invitation_status="invited")
-    token = services.make_invitation_token(speaker)
-    services.respond_to_invitation(token, False)
+    token = invitations.make_invitation_token(speaker)
+    invitations.respond_to_invitation(token, False)
     assert reload(speaker).invitation_status == "declined"
-    error = raised(Conflict, services.respond_to_invitation, token, True)
+    error = raised(Conflict, invitations.respond_to_invitation, token, True)
     assert str(error.message) == ("You have already answered this invitation. To change your answer, please "
                                   "write to the organisers; they can send you a new invitation.")
     assert reload(speaker).invitation_status == "declined"
-    services.invite_speaker(speaker, organiser)  # a new invitation reopens the answer
-    services.respond_to_invitation(services.make_invitation_token(reload(speaker)), True)
+    invitations.invite_speaker(speaker, organiser)  # a new invitation reopens the answer
+    invitations.respond_to_invitation(invitations.make_invitation_token(reload(speaker)), True)
     assert reload(speaker).invitation_status == "confirmed"
 
 
 def test_invite_speaker_again_voids_the_earlier_link(event, organiser, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org")
-    services.invite_speaker(speaker, organiser)
-    old = services.make_invitation_token(reload(speaker))
-    services.invite_speaker(speaker, organiser)
-    raised(ValidationError, services.speaker_for_token, old)
-    assert services.speaker_for_token(services.make_invitation_token(reload(speaker))).id == speaker.id
+    invitations.invite_speaker(speaker, organiser)
+    old = invitations.make_invitation_token(reload(speaker))
+    invitations.invite_speaker(speaker, organiser)
+    raised(ValidationError, invitations.speaker_for_token, old)
+    assert invitations.speaker_for_token(invitations.make_invitation_token(reload(speaker))).id == speaker.id
 
 
 def test_withdraw_invitation_voids_the_link_and_resets_status(event, organiser, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org")
-    services.invite_speaker(speaker, organiser)
-    token = services.make_invitation_token(reload(speaker))
-    services.withdraw_invitation(speaker, organiser)
+    invitations.invite_speaker(speaker, organiser)
+    token = invitations.make_invitation_token(reload(speaker))
+    invitations.withdraw_invitation(speaker, organiser)
     assert reload(speaker).invitation_status == "not_invited"
-    raised(ValidationError, services.speaker_for_token, token)
-    raised(ValidationError, services.update_own_profile, token, {"name": "Someone else"})
+    raised(ValidationError, invitations.speaker_for_token, token)
+    raised(ValidationError, invitations.update_own_profile, token, {"name": "Someone else"})
     assert reload(speaker).name != "Someone else"
 
 
 def test_withdraw_invitation_by_participant_denied(event, make_speaker, make_user):
     speaker = make_speaker(event, email="sofia@example.org", invitation_status="invited")
-    raised(PermissionDenied, services.withdraw_invitation, speaker, make_user())
+    raised(PermissionDenied, invitations.withdraw_invitation, speaker, make_user())
 
 
 def test_link_speaker_user_unverified_account_refused_at_user_email(event, organiser, make_speaker, make_user):
@@ -393,14 +393,14 @@ def test_link_speaker_user_unverified_account_refused_at_user_email(event, organ
 
 def test_respond_to_invitation_forged_token_refused(event, make_speaker):
     speaker = make_speaker(event, email="sofia@example.org", invitation_status="invited")
-    raised(ValidationError, services.respond_to_invitation, "forged", True)
+    raised(ValidationError, invitations.respond_to_invitation, "forged", True)
     assert reload(speaker).invitation_status == "invited"
 
 
 def test_update_own_profile_changes_profile_fields_only(event, make_speaker, make_user):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org", invitation_status="invited")
-    token = services.make_invitation_token(speaker)
-    services.update_own_profile(token, {"name": "Dr. Sofía Ruiz", "title": "Professor", "organisation": "CNIO",
+    token = invitations.make_invitation_token(speaker)
+    invitations.update_own_profile(token, {"name": "Dr. Sofía Ruiz", "title": "Professor", "organisation": "CNIO",
                                         "country": "ES", "bio": "**Bio**", "photo_url": "https://example.org/s.png",
                                         "email": "evil@example.org", "user_email": make_user().email,
                                         "invitation_status": "confirmed"})
@@ -412,21 +412,21 @@ def test_update_own_profile_changes_profile_fields_only(event, make_speaker, mak
 
 def test_update_own_profile_bad_value_saves_nothing(event, make_speaker):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org")
-    token = services.make_invitation_token(speaker)
-    error = raised(ValidationError, services.update_own_profile, token, {"name": "New", "bio": "x" * 5001})
+    token = invitations.make_invitation_token(speaker)
+    error = raised(ValidationError, invitations.update_own_profile, token, {"name": "New", "bio": "x" * 5001})
     assert error.field == "bio"
     assert reload(speaker).name == "Sofia"
 
 
 def test_update_own_profile_declined_speaker_may_still_edit(event, make_speaker):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org", invitation_status="declined")
-    services.update_own_profile(services.make_invitation_token(speaker), {"name": "Sofía"})
+    invitations.update_own_profile(invitations.make_invitation_token(speaker), {"name": "Sofía"})
     assert reload(speaker).name == "Sofía"
 
 
 def test_update_own_profile_invalid_token_refused(event, make_speaker):
     speaker = make_speaker(event, name="Sofia")
-    raised(ValidationError, services.update_own_profile, "nope", {"name": "Hacked"})
+    raised(ValidationError, invitations.update_own_profile, "nope", {"name": "Hacked"})
     assert reload(speaker).name == "Sofia"
 
 
@@ -567,20 +567,20 @@ def test_create_speaker_with_photo_stores_it_under_new_id(event, organiser, phot
 
 def test_update_own_profile_uploads_and_replaces_photo(event, make_speaker, photo_dir):
     speaker = make_speaker(event, email="sofia@example.org")
-    token = services.make_invitation_token(speaker)
-    services.update_own_profile(token, {"photo": upload(image_bytes("PNG"))})
+    token = invitations.make_invitation_token(speaker)
+    invitations.update_own_profile(token, {"photo": upload(image_bytes("PNG"))})
     first = reload(speaker).photo_file
-    services.update_own_profile(token, {"photo": upload(image_bytes("WEBP"), "me.webp")})
+    invitations.update_own_profile(token, {"photo": upload(image_bytes("WEBP"), "me.webp")})
     assert stored_files(photo_dir) == [reload(speaker).photo_file]
     assert reload(speaker).photo_file.endswith(".webp") and first.endswith(".png")
-    services.update_own_profile(token, {"remove_photo": True})
+    invitations.update_own_profile(token, {"remove_photo": True})
     assert (reload(speaker).photo_file, stored_files(photo_dir)) == ("", [])
 
 
 def test_update_own_profile_bad_photo_saves_nothing(event, make_speaker, photo_dir):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org")
-    token = services.make_invitation_token(speaker)
-    error = raised(ValidationError, services.update_own_profile, token,
+    token = invitations.make_invitation_token(speaker)
+    error = raised(ValidationError, invitations.update_own_profile, token,
                    {"name": "Sofía", "photo": upload(SVG, "me.svg", "image/svg+xml")})
     assert error.field == "photo"
     assert (reload(speaker).name, stored_files(photo_dir)) == ("Sofia", [])

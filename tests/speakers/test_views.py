@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from eventsys.events.models import EventRole
 from eventsys.extensions import db
 from eventsys.mail import deliver_due
-from eventsys.speakers import services
+from eventsys.speakers import invitations, services
 from eventsys.speakers.models import Speaker
 from tests.speakers.conftest import SVG, image_bytes, statements
 
@@ -318,7 +318,7 @@ def test_invitation_mail_link_confirms_and_edits_profile_without_login(
 
 def test_invitation_decline_then_answer_is_closed(client, event, make_speaker):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org", invitation_status="invited")
-    path = f"/events/{event.slug}/speakers/invitation/{services.make_invitation_token(speaker)}"
+    path = f"/events/{event.slug}/speakers/invitation/{invitations.make_invitation_token(speaker)}"
     client.post(path + "/respond", data={"decline": "No, I cannot speak"})
     assert reload(speaker).invitation_status == "declined"
     page = text(client.get(path))
@@ -331,7 +331,7 @@ def test_invitation_decline_then_answer_is_closed(client, event, make_speaker):
 
 def test_withdraw_invitation_page_voids_the_link(app, client, event, make_speaker, organiser, login):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org", invitation_status="invited")
-    path = f"/events/{event.slug}/speakers/invitation/{services.make_invitation_token(speaker)}"
+    path = f"/events/{event.slug}/speakers/invitation/{invitations.make_invitation_token(speaker)}"
     assert client.get(path).status_code == 200
     manager = app.test_client()
     login(manager, organiser)
@@ -343,14 +343,14 @@ def test_withdraw_invitation_page_voids_the_link(app, client, event, make_speake
 
 def test_invitation_respond_without_choice_changes_nothing(client, event, make_speaker):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org", invitation_status="invited")
-    path = f"/events/{event.slug}/speakers/invitation/{services.make_invitation_token(speaker)}"
+    path = f"/events/{event.slug}/speakers/invitation/{invitations.make_invitation_token(speaker)}"
     assert client.post(path + "/respond", data={}).status_code == 302
     assert reload(speaker).invitation_status == "invited"
 
 
 def test_invitation_profile_bad_input_rerendered_400_nothing_saved(client, event, make_speaker):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org")
-    path = f"/events/{event.slug}/speakers/invitation/{services.make_invitation_token(speaker)}"
+    path = f"/events/{event.slug}/speakers/invitation/{invitations.make_invitation_token(speaker)}"
     response = client.post(path, data={"name": "Sofía", "country": "XX"})
     assert response.status_code == 400
     assert field_error(response, "country") == "Choose a country from the list."
@@ -363,14 +363,14 @@ def test_invitation_profile_bad_input_rerendered_400_nothing_saved(client, event
 
 def test_invitation_page_never_offers_email_or_account_fields(client, event, make_speaker):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org")
-    page = text(client.get(f"/events/{event.slug}/speakers/invitation/{services.make_invitation_token(speaker)}"))
+    page = text(client.get(f"/events/{event.slug}/speakers/invitation/{invitations.make_invitation_token(speaker)}"))
     assert 'name="email"' not in page and 'name="user_email"' not in page
 
 
 def test_invitation_token_for_another_events_slug_404(client, event, make_event, make_speaker):
     speaker = make_speaker(event, name="Sofia", email="sofia@example.org")
     other = make_event()
-    token = services.make_invitation_token(speaker)
+    token = invitations.make_invitation_token(speaker)
     for suffix in ("", "/photo"):
         assert client.get(f"/events/{other.slug}/speakers/invitation/{token}{suffix}").status_code == 404
     response = client.post(f"/events/{other.slug}/speakers/invitation/{token}/respond", data={"confirm": "y"})

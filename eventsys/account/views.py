@@ -1,18 +1,20 @@
-"""A person's own data (routes on the auth blueprint): download it as JSON, delete the account."""
+"""A person's own data (blueprint ``account``, under /auth/ as before): download it as JSON,
+delete the account."""
 from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from eventsys.access import login_required
-from eventsys.auth.views import bp
+from eventsys.account import services as privacy
+from eventsys.account.forms import DeleteAccountForm
 from eventsys.errors import DomainError
 from eventsys.forms import apply_domain_error
-from eventsys.registration import privacy
-from eventsys.registration.manage_forms import DeleteAccountForm
+
+bp = Blueprint("account", __name__, url_prefix="/auth")
 
 
 @bp.route("/export-data")
@@ -38,4 +40,4 @@ def delete_account():
             logout_user()
             flash(_("Your account is deleted. Your registrations remain only as anonymous numbers."), "info")
             return redirect(url_for("main.index"))
-    return render_template("auth/delete_account.html", form=form), 400 if form.errors or form.form_errors else 200
+    return render_template("account/delete_account.html", form=form), 400 if form.errors or form.form_errors else 200
