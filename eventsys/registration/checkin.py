@@ -77,6 +77,11 @@ def door_counts(event: Event) -> tuple[int, int]:
     return row[0], row[1]
 
 
+def checkin_times(registration: Registration) -> list[datetime]:
+    """The registration's check-ins (UTC), earliest first."""
+    return [registration.checked_in_at] if registration.checked_in_at else []
+
+
 def refusal(registration: Registration | None) -> str | None:
     """Why this registration cannot be checked in at the door (a REFUSALS key), or None."""
     if registration is None or registration.anonymised:
