@@ -11,7 +11,7 @@ from eventsys.auth.models import User
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.registration import services
-from eventsys.registration.models import Registration, RegistrationQuestion, RegistrationSettings
+from eventsys.registration.models import Checkin, Registration, RegistrationQuestion, RegistrationSettings
 from eventsys.timeutil import to_utc, utcnow
 
 PARTICIPANTS = 150
@@ -144,6 +144,8 @@ def _attendance(event: Event, rng: random.Random) -> None:
     for registration in confirmed:
         if registration.mode == "in_person" and rng.random() < 0.85:
             registration.checked_in_at = first_morning + timedelta(minutes=rng.randint(0, 50))
+            db.session.add(Checkin(registration_id=registration.id, day=event.start_date,
+                                   at=registration.checked_in_at))
         elif registration.mode == "online" and rng.random() < 0.8:
             registration.attended_online = True
             registration.online_minutes = rng.randint(60, 420)
