@@ -16,6 +16,7 @@ EVENT_REGISTRATION = "event_registration"  # (event, user) -> Markup: the event 
 EVENT_REGISTRATION_ACTION = "event_registration_action"  # (event, user) -> Markup: its header button
 MY_EVENTS_ATTENDING = "my_events_attending"  # (user) -> Markup: "My events", Attending
 SLOT_AFTER = "slot_after"  # (event, slot, user) -> Markup: a session page, below its facts
+PARTICIPANT_GROUPS = "participant_groups"  # (event, registration) -> Markup: an organiser's participant page
 
 _providers: dict[str, Callable[..., Markup]] = {}
 

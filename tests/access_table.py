@@ -82,6 +82,7 @@ ROUTES: dict[str, tuple[str, str, str]] = {
     "registration.delete_question": (ORGANISER, "POST", "/events/{event}/manage/registration/questions/{question_id}/delete"),
     "registration.add_template_questions": (ORGANISER, "POST", "/events/{event}/manage/registration/questions/template"),
     "registration.manage_participants": (ORGANISER, "GET", "/events/{event}/manage/registration/participants"),
+    "registration.manage_participant": (ORGANISER, "GET", "/events/{event}/manage/registration/participants/{participant_registration_id}"),
     "registration.approve_participant": (ORGANISER, "POST", "/events/{event}/manage/registration/participants/{participant_registration_id}/approve"),
     "registration.reject_participant": (ORGANISER, "POST", "/events/{event}/manage/registration/participants/{participant_registration_id}/reject"),
     "registration.cancel_participant": (ORGANISER, "POST", "/events/{event}/manage/registration/participants/{participant_registration_id}/cancel"),

@@ -2,6 +2,7 @@
 the scaled event for benchmarks (`--slots --rooms --days --speakers`)."""
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -241,3 +242,61 @@ def test_demo_registrations_mix_modes_groups_waitlist_and_check_ins(app):
     assert all(r.checked_in_at is None for r in rows if r.mode == "online" or r.status != "confirmed")
     again = run_demo(app)
     assert "exists  150 registrations for demo" in again.output
+
+
+# --- a demo that looks real (issue 12) -----------------------------------------------------
+
+def test_demo_participants_have_distinct_names(app):
+    run_demo(app)
+    names = db.session.scalars(select(User.name).where(User.email.like("participant%@example.org"))).all()
+    assert len(names) == 150
+    assert len(set(names)) == 150
+
+
+def test_demo_registrations_come_before_any_check_in(app):
+    from eventsys.registration.models import Checkin, Registration
+    run_demo(app)
+    event = demo_event()
+    rows = db.session.scalars(select(Registration).where(Registration.event_id == event.id)).all()
+    first_check_in = db.session.scalar(select(func.min(Checkin.at)))
+    assert first_check_in is not None  # day 1 was yesterday
+    assert max(r.created_at for r in rows) < first_check_in
+    assert all(r.confirmed_at is None or r.created_at <= r.confirmed_at < first_check_in for r in rows)
+    checked_in = [r for r in rows if r.checked_in_at is not None]
+    assert db.session.scalar(select(func.count()).select_from(Checkin)) == len(checked_in)
+
+
+def test_time_zone_picker_offers_only_current_canonical_names(app):
+    from eventsys.reference import is_valid_timezone, sorted_timezones
+    zones = sorted_timezones()
+    assert {"Europe/Madrid", "Europe/Kyiv", "Asia/Kolkata", "America/Los_Angeles", "UTC"} <= set(zones)
+    assert not {"US/Pacific", "Europe/Kiev", "Asia/Calcutta", "GB", "Etc/GMT+5", "Zulu"} & set(zones)
+    assert zones == sorted(zones)
+    assert is_valid_timezone("Europe/Kiev")  # stored legacy names still load
+
+
+def test_country_picker_offers_only_iso_3166_countries(app):
+    from eventsys.reference import country_choices, is_valid_country
+    codes = dict(country_choices("en"))
+    assert len(codes) == 249
+    assert {"ES", "DE", "TW", "AX", "PS"} <= set(codes)
+    assert not {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"} & set(codes)
+    assert not is_valid_country("EU")
+
+
+def test_public_speaker_list_is_sorted_by_family_name(app):
+    from eventsys.speakers.services import public_speakers
+    run_demo(app)
+    names = [s.name for s in public_speakers(demo_event())]
+    def plain(word):
+        return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().casefold()
+    family = [plain(name.split()[-1]) for name in names]
+    assert len(names) >= 10
+    assert family == sorted(family)
+
+
+def test_family_name_key_sorts_by_last_word_without_case_or_accents():
+    from eventsys.speakers.services import family_name_key
+    names = ["Jan de Vries", "bob zed", "Chiara Bianchi", "Fatima El Amrani", "Ana Álvarez"]
+    assert sorted(names, key=family_name_key) == ["Ana Álvarez", "Fatima El Amrani", "Chiara Bianchi",
+                                                  "Jan de Vries", "bob zed"]

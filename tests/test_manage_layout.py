@@ -55,7 +55,7 @@ def sub_pages(nav: str) -> list[str]:
 
 
 def test_the_list_of_management_pages_is_complete():
-    assert len(MANAGEMENT_PAGES) == 30
+    assert len(MANAGEMENT_PAGES) == 31
     assert ("eventmail.outbox", "/events/{event}/manage/mail/outbox") in MANAGEMENT_PAGES
 
 

@@ -59,3 +59,29 @@ def test_downgrade_to_base_leaves_no_tables(empty_database_url):
         db.session.remove()
         db.engine.dispose()
     assert tables == set()
+
+
+def test_upgrade_to_0009_turns_each_check_in_into_the_row_of_its_local_day(empty_database_url):
+    from datetime import date, datetime
+
+    from sqlalchemy import Date, DateTime
+
+    from eventsys.events.models import Event
+    from eventsys.registration.models import Registration
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0008")
+        event = Event(slug="late", title="Late", start_date=date(2031, 3, 3), end_date=date(2031, 3, 4),
+                      timezone="Europe/Madrid", format="in_person", status="published")
+        db.session.add(event)
+        db.session.flush()
+        db.session.add_all([Registration(event_id=event.id, mode="in_person", status="confirmed",
+                                         checked_in_at=datetime(2031, 3, 3, 23, 10)),  # 00:10 on 4 March
+                            Registration(event_id=event.id, mode="in_person", status="confirmed")])
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        rows = db.session.execute(text("SELECT day, at FROM checkin").columns(day=Date, at=DateTime)).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert [tuple(row) for row in rows] == [(date(2031, 3, 4), datetime(2031, 3, 3, 23, 10))]

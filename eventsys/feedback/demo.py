@@ -26,26 +26,61 @@ from eventsys.feedback.window import form_window, last_slot_end
 from eventsys.registration.models import CONFIRMED, Registration
 from eventsys.timeutil import utcnow
 
-COMMENTS_EN = [
-    "Very clear presentations, and the discussion afterwards was the best part.",
-    "Too many slides for the time available; more room for questions next time, please.",
-    "The moderator kept the debate focused and gave everyone a chance to speak.",
+# A comment is an opening and a follow-up, so the demo has many comments and none twice.
+OPENINGS_EN = [
+    "Very clear presentations.",
     "Great mix of perspectives from patients, clinicians and industry.",
+    "The moderator kept the debate focused and gave everyone a chance to speak.",
+    "Excellent session.",
+    "Useful overview of the regulatory landscape.",
+    "Well organised and inspiring.",
+    "Good content, but it ran over time and the last speaker had to rush.",
+    "Too many slides for the time available.",
+    "The discussion afterwards was the best part.",
+    "The data-sharing case study was especially useful for my work.",
+    "Interesting speakers, though the room was far too warm.",
     "The online sound was poor during the first twenty minutes.",
-    "I would have liked concrete examples of implementation in hospitals.",
-    "Excellent session. The data-sharing case study was especially useful for my work.",
-    "Good content but the room was far too warm.",
-    "Please share the slides with the participants after the session.",
-    "It ran over time, so the last speaker had to rush.",
-    "Useful overview of the regulatory landscape; the Q&A could have been longer.",
-    "Well organised and inspiring. Thank you!",
 ]
-COMMENTS_ES = [
+FOLLOW_UPS_EN = [
+    "Please share the slides with the participants.",
+    "More room for questions next time, please.",
+    "I would have liked concrete examples of implementation in hospitals.",
+    "Thank you!",
+    "The Q&A could have been longer.",
+    "A short break halfway would help.",
+    "I will bring colleagues next year.",
+    "A microphone for the audience would help those online.",
+    "A reading list beforehand would have helped me prepare.",
+    "Please record it for those who could not come.",
+    "More time in small groups, please.",
+    "Keep this format next year.",
+]
+OPENINGS_ES = [
     "Muy interesante, sobre todo el debate sobre la financiación sostenible.",
-    "Faltó tiempo para las preguntas del público.",
     "Excelente moderación y ponentes muy bien preparados.",
     "La conexión en línea se cortó un par de veces.",
+    "Buen equilibrio entre teoría y casos prácticos.",
 ]
+FOLLOW_UPS_ES = [
+    "Faltó tiempo para las preguntas del público.",
+    "¡Gracias!",
+    "Compartan las diapositivas, por favor.",
+    "Repetiría el formato el año que viene.",
+]
+
+
+class CommentPool:
+    """Demo comments, each given out once (then None: the person wrote no comment)."""
+
+    def __init__(self, rng: random.Random):
+        self._left = [f"{a} {b}" for a in OPENINGS_EN for b in FOLLOW_UPS_EN]
+        self._left += [f"{a} {b}" for a in OPENINGS_ES for b in FOLLOW_UPS_ES]
+        rng.shuffle(self._left)
+
+    def next(self) -> str | None:
+        return self._left.pop() if self._left else None
+
+
 RATING_WEIGHTS = (0.03, 0.07, 0.18, 0.40, 0.32)  # lowest to highest: most people are content
 
 
@@ -56,14 +91,11 @@ def _rating(question, rng: random.Random) -> int:
     return rng.choices(points, weights)[0]
 
 
-def _comment(rng: random.Random) -> str:
-    return rng.choice(COMMENTS_ES) if rng.random() < 0.2 else rng.choice(COMMENTS_EN)
-
-
-def random_answer(question, rng: random.Random):
-    """One plausible stored answer to ``question`` (None: skipped)."""
+def random_answer(question, rng: random.Random, comments: CommentPool | None = None):
+    """One plausible stored answer to ``question`` (None: skipped); a text answer comes
+    from ``comments`` (never twice from the same pool)."""
     if question.kind == "text":
-        return _comment(rng) if rng.random() < 0.3 else None
+        return (comments or CommentPool(rng)).next() if rng.random() < 0.3 else None
     if not question.required and rng.random() < 0.1:
         return None
     if question.kind == "rating":
@@ -77,8 +109,11 @@ def random_answer(question, rng: random.Random):
     return rng.random() < 0.85  # yes_no: would attend again
 
 
-def insert_responses(form, questions, registration_ids, rng: random.Random, opens_at: datetime) -> int:
-    """Write one response per registration (core inserts, no commit)."""
+def insert_responses(form, questions, registration_ids, rng: random.Random, opens_at: datetime,
+                     comments: CommentPool | None = None) -> int:
+    """Write one response per registration (core inserts, no commit); text answers from
+    ``comments`` (a pool of its own when None)."""
+    comments = comments or CommentPool(rng)
     if not registration_ids:
         return 0
     db.session.execute(insert(FeedbackRespondent),
@@ -91,7 +126,7 @@ def insert_responses(form, questions, registration_ids, rng: random.Random, open
                           "submitted_at": None if form.anonymous else
                           opens_at + timedelta(minutes=rng.randint(2, 3 * 24 * 60))})
         for question in questions:
-            value = random_answer(question, rng)
+            value = random_answer(question, rng, comments)
             if value is not None:
                 answers.append({"response_id": response_id, "question_id": question.id, "value": value})
     db.session.execute(insert(FeedbackResponse), responses)
@@ -111,7 +146,7 @@ def load_feedback_demo(event, now: datetime | None = None) -> int:
     groups = audience.group_ids_by_slot(event.id)
     last_end = last_slot_end(event)
     answered = set(db.session.scalars(select(FeedbackRespondent.form_id).distinct()))
-    added = 0
+    added, comments = 0, CommentPool(rng)
     for form in event_forms(event):
         window = form_window(form, event, last_end)
         if form.id in answered or window.cancelled or window.opens_at > now:
@@ -121,7 +156,7 @@ def load_feedback_demo(event, now: datetime | None = None) -> int:
         chosen = sorted(rng.sample(eligible, round(len(eligible) * share)))
         questions = list(db.session.scalars(select(FeedbackQuestion).where(FeedbackQuestion.form_id == form.id)
                                             .order_by(FeedbackQuestion.position, FeedbackQuestion.id)))
-        added += insert_responses(form, questions, chosen, rng, window.opens_at)
+        added += insert_responses(form, questions, chosen, rng, window.opens_at, comments)
     db.session.commit()
     return added
 

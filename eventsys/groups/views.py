@@ -19,6 +19,7 @@ from eventsys.registration.models import CONFIRMED
 from eventsys.registration.services import get_registration
 
 from eventsys.groups import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
+from eventsys.groups import participant_panel as _participant_panel  # noqa: F401  (fills PARTICIPANT_GROUPS)
 
 bp = Blueprint("groups", __name__)
 

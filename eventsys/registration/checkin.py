@@ -3,18 +3,20 @@ door_search, or by the QR code on their registration page), and record who atten
 (by hand, or from a video platform's attendance report, matched by email).
 
 Rules: only people with the check-in right (owners, organisers, check-in staff) do this
-(PermissionDenied). Checking in twice keeps the first time; only confirmed in-person
+(PermissionDenied). A check-in is per day of the event (its local date in the event's
+zone): checking in twice the same day keeps the first time; only confirmed in-person
 registrations are checked in; only confirmed online registrations are marked attended.
 Importing the same report twice gives the same result.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import segno
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from eventsys import permissions
@@ -23,8 +25,8 @@ from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.registration.attendance_report import AttendanceReportError, parse_attendance_report
-from eventsys.registration.models import CONFIRMED, Registration
-from eventsys.timeutil import utcnow
+from eventsys.registration.models import CONFIRMED, Checkin, Registration
+from eventsys.timeutil import to_local, utcnow
 
 REFUSALS = {
     "pending": _l("This registration is still awaiting approval."),
@@ -59,13 +61,40 @@ def qr_svg(scan_url: str) -> str:
 
 # --- the door -----------------------------------------------------------------------------
 
-def door_counts(event: Event) -> tuple[int, int]:
-    """(checked in, expected) among confirmed in-person registrations, anonymised included."""
-    row = db.session.execute(
-        select(func.count(Registration.checked_in_at), func.count())
-        .where(Registration.event_id == event.id, Registration.status == CONFIRMED,
-               Registration.mode == "in_person")).one()
-    return row[0], row[1]
+def event_day(event: Event, now: datetime | None = None) -> date:
+    """Today (or the day of ``now``, naive UTC) in the event's zone."""
+    return to_local(now or utcnow(), event.timezone).date()
+
+
+def door_counts(event: Event, now: datetime | None = None) -> tuple[int, int]:
+    """(checked in today, expected) among confirmed in-person registrations, anonymised
+    included; "today" is the day of ``now`` in the event's zone."""
+    expected = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.status == CONFIRMED, Registration.mode == "in_person"))
+    return checked_in_on(event, event_day(event, now), confirmed_in_person=True), expected
+
+
+def checked_in_on(event: Event, day: date, confirmed_in_person: bool = False) -> int:
+    """How many registrations of the event were checked in on ``day``."""
+    query = (select(func.count()).select_from(Checkin).join(Registration, Registration.id == Checkin.registration_id)
+             .where(Registration.event_id == event.id, Checkin.day == day))
+    if confirmed_in_person:
+        query = query.where(Registration.status == CONFIRMED, Registration.mode == "in_person")
+    return db.session.scalar(query) or 0
+
+
+def checkins_today(event: Event, registration_ids: list[int], now: datetime | None = None) -> dict[int, datetime]:
+    """{registration id: time of today's check-in} for those of ``registration_ids`` checked in today."""
+    if not registration_ids:
+        return {}
+    return dict(db.session.execute(select(Checkin.registration_id, Checkin.at).where(
+        Checkin.registration_id.in_(registration_ids), Checkin.day == event_day(event, now))).all())
+
+
+def checkin_times(registration: Registration) -> list[datetime]:
+    """The registration's check-ins (UTC), one per day, earliest first."""
+    return list(db.session.scalars(select(Checkin.at).where(Checkin.registration_id == registration.id)
+                                   .order_by(Checkin.day)))
 
 
 def refusal(registration: Registration | None) -> str | None:
@@ -80,27 +109,46 @@ def refusal(registration: Registration | None) -> str | None:
 
 
 def check_in(registration: Registration, actor, now: datetime | None = None) -> bool:
-    """Check in; True when this call did it, False when already checked in (the first
-    time is kept). PermissionDenied; Conflict with the reason when not confirmed in person."""
+    """Check in for the day of ``now`` in the event's zone; True when this call did it,
+    False when already checked in that day (the first time is kept: a double scan is one
+    row, by the unique (registration, day)). ``checked_in_at`` keeps the first check-in
+    of all. PermissionDenied; Conflict with the reason when not confirmed in person."""
     _require(actor, registration.event)
     reason = refusal(registration)
     if reason:
         raise Conflict(REFUSALS[reason])
-    result = db.session.execute(
-        update(Registration).where(Registration.id == registration.id, Registration.checked_in_at.is_(None),
-                                   Registration.status == CONFIRMED, Registration.mode == "in_person")
-        .values(checked_in_at=now or utcnow()).execution_options(synchronize_session=False))
-    db.session.commit()
-    db.session.refresh(registration)
-    if result.rowcount == 0 and registration.checked_in_at is None:
+    now = now or utcnow()
+    # The conditional UPDATE re-checks the status in the same statement (a cancel or move
+    # may have won meanwhile) and locks the row, so concurrent scans queue up behind it.
+    seated = db.session.execute(
+        update(Registration).where(Registration.id == registration.id, Registration.status == CONFIRMED,
+                                   Registration.mode == "in_person")
+        .values(checked_in_at=func.coalesce(Registration.checked_in_at, now))
+        .execution_options(synchronize_session=False)).rowcount
+    if seated == 0:
+        db.session.rollback()
+        db.session.refresh(registration)
         raise Conflict(REFUSALS[refusal(registration) or "unknown"])
-    return result.rowcount == 1
+    try:
+        db.session.add(Checkin(registration_id=registration.id, day=event_day(registration.event, now), at=now,
+                               by_id=getattr(actor, "id", None)))
+        db.session.commit()
+    except IntegrityError:  # already checked in that day: the first row stays
+        db.session.rollback()
+        return False
+    finally:
+        db.session.refresh(registration)
+    return True
 
 
-def undo_check_in(registration: Registration, actor) -> None:
-    """Undo a check-in made by mistake. PermissionDenied."""
+def undo_check_in(registration: Registration, actor, now: datetime | None = None) -> None:
+    """Undo today's check-in made by mistake (the day of ``now`` in the event's zone);
+    ``checked_in_at`` becomes the first remaining check-in. PermissionDenied."""
     _require(actor, registration.event)
-    registration.checked_in_at = None
+    db.session.execute(delete(Checkin).where(Checkin.registration_id == registration.id,
+                                             Checkin.day == event_day(registration.event, now)))
+    registration.checked_in_at = db.session.scalar(select(func.min(Checkin.at))
+                                                   .where(Checkin.registration_id == registration.id))
     db.session.commit()
 
 
@@ -108,6 +156,7 @@ def undo_check_in(registration: Registration, actor) -> None:
 class ScanResult:
     outcome: str  # "checked_in", "already", or a REFUSALS key
     registration: Registration | None = None
+    at: datetime | None = None  # the day's check-in (UTC)
 
     @property
     def ok(self) -> bool:
@@ -127,7 +176,8 @@ def scan(event: Event, qr_token: str, actor, now: datetime | None = None) -> Sca
     reason = refusal(registration)
     if reason:
         return ScanResult(reason, registration)
-    return ScanResult("checked_in" if check_in(registration, actor, now) else "already", registration)
+    outcome = "checked_in" if check_in(registration, actor, now) else "already"
+    return ScanResult(outcome, registration, checkins_today(event, [registration.id], now).get(registration.id))
 
 
 # --- online attendance -------------------------------------------------------------------

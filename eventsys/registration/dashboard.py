@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from eventsys.events import dashboard
 from eventsys.extensions import db
+from eventsys.registration import checkin
 from eventsys.registration.models import (MODES, STATUSES, WAITLISTED, Registration, RegistrationSettings)
-from eventsys.timeutil import local_day_bounds_utc, to_local, utcnow
+from eventsys.timeutil import utcnow
 
 
 def _settings(event) -> RegistrationSettings | None:
@@ -21,7 +22,8 @@ def _settings(event) -> RegistrationSettings | None:
 
 def registration_figures(event, now: datetime | None = None) -> dict:
     """{"by_status": {status: {mode: n, "total": n}}, "seats_left": {mode: n or None (no limit)},
-    "waitlist": {mode: n}, "checked_in_today": n, "open": bool} in two queries."""
+    "waitlist": {mode: n}, "checked_in_today": n (check-ins of today, in the event's zone),
+    "open": bool} in three queries."""
     now = now or utcnow()
     rows = db.session.execute(select(Registration.status, Registration.mode, func.count())
                               .where(Registration.event_id == event.id)
@@ -30,9 +32,7 @@ def registration_figures(event, now: datetime | None = None) -> dict:
     for status, mode, count in rows:
         by_status[status][mode] += count
         by_status[status]["total"] += count
-    start, end = local_day_bounds_utc(to_local(now, event.timezone).date(), event.timezone)
-    checked_in_today = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.event_id == event.id, Registration.checked_in_at >= start, Registration.checked_in_at <= end))
+    checked_in_today = checkin.checked_in_on(event, checkin.event_day(event, now))
     settings = _settings(event)
     return {"by_status": by_status, "seats_left": _seats_left(settings),
             "waitlist": {mode: by_status[WAITLISTED][mode] for mode in MODES},

@@ -11,7 +11,7 @@ from eventsys.auth.models import User
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.registration import services
-from eventsys.registration.models import Registration, RegistrationQuestion, RegistrationSettings
+from eventsys.registration.models import Checkin, Registration, RegistrationQuestion, RegistrationSettings
 from eventsys.timeutil import to_utc, utcnow
 
 PARTICIPANTS = 150
@@ -21,7 +21,7 @@ FIRST = ["Lucía", "Mateo", "Anna", "Jonas", "Chiara", "Luca", "Sofie", "Mikkel"
 LAST = ["García", "Fernández", "Müller", "Schmidt", "Rossi", "Bianchi", "Jensen", "Nielsen", "Silva",
         "Santos", "Nowak", "Kowalski", "de Vries", "Bakker", "Virtanen", "Korhonen", "Dubois", "Laurent",
         "Papadopoulos", "Georgiou", "Popescu", "Ionescu", "El Amrani", "Haddad", "Mensah", "Owusu",
-        "O'Brien", "Murphy", "Haddad", "Costa"]
+        "O'Brien", "Murphy", "Lindqvist", "Costa"]
 COUNTRIES = ["ES", "ES", "ES", "DE", "IT", "DK", "PT", "PL", "NL", "FI", "FR", "GR", "RO", "BE", "IE",
              "SE", "AT", "GB", "MA", "GH"]
 CATEGORIES = (["researcher"] * 5 + ["clinician"] * 3 + ["patient_organisation"] * 2 + ["industry"] * 2
@@ -54,11 +54,11 @@ def load_registration_demo(event: Event, password_hash: str, reset_passwords: bo
     _settings(event)
     rng = random.Random(2026)
     people = _participants(password_hash, rng)
-    for n, user in enumerate(people, start=1):
+    for (n, user), when in zip(enumerate(people, start=1), registration_times(event, len(people))):
         mode = "online" if n % 3 == 0 else "in_person"
         answers = _answers(questions, user, mode, rng)
         services.register(event, user, mode, answers, consent_privacy=True,
-                          consent_public_list=rng.random() < 0.7)
+                          consent_public_list=rng.random() < 0.7, now=when)
     _attendance(event, rng)
     counts = dict(db.session.execute(select(Registration.status, func.count())
                                      .where(Registration.event_id == event.id).group_by(Registration.status)).all())
@@ -103,6 +103,21 @@ def _questions(event: Event) -> dict[str, RegistrationQuestion]:
     return questions
 
 
+def demo_name(n: int) -> str:
+    """The n-th participant's name: distinct for the first len(FIRST) * len(LAST) (each
+    block of len(FIRST) people shifts the family names by 7, which is prime to 30)."""
+    block, i = divmod(n, len(FIRST))
+    return f"{FIRST[i]} {LAST[(i + 7 * block) % len(LAST)]}"
+
+
+def registration_times(event: Event, count: int, now: datetime | None = None) -> list[datetime]:
+    """When the demo participants registered: every few hours over the weeks up to two days
+    before the event (or before now, if sooner), so always before any check-in."""
+    start = to_utc(datetime.combine(event.start_date, datetime.min.time()), event.timezone)
+    last = min(start - timedelta(days=2), now or utcnow())
+    return [last - timedelta(hours=7) * (count - n) for n in range(count)]
+
+
 def _participants(password_hash: str, rng: random.Random) -> list[User]:
     people = []
     for n in range(1, PARTICIPANTS + 1):
@@ -111,7 +126,7 @@ def _participants(password_hash: str, rng: random.Random) -> list[User]:
         if user is None:
             category = rng.choice(CATEGORIES)
             user = User(email=email, password_hash=password_hash, email_verified_at=utcnow(),
-                        name=f"{FIRST[(n * 7) % len(FIRST)]} {LAST[(n * 11) % len(LAST)]}",
+                        name=demo_name(n),
                         organisation=rng.choice(ORGANISATIONS[category]), country=rng.choice(COUNTRIES),
                         stakeholder_category=category, timezone="Europe/Madrid" if n % 3 else "")
             db.session.add(user)
@@ -144,6 +159,8 @@ def _attendance(event: Event, rng: random.Random) -> None:
     for registration in confirmed:
         if registration.mode == "in_person" and rng.random() < 0.85:
             registration.checked_in_at = first_morning + timedelta(minutes=rng.randint(0, 50))
+            db.session.add(Checkin(registration_id=registration.id, day=event.start_date,
+                                   at=registration.checked_in_at))
         elif registration.mode == "online" and rng.random() < 0.8:
             registration.attended_online = True
             registration.online_minutes = rng.randint(60, 420)

@@ -12,12 +12,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
-from eventsys import permissions
+from eventsys import panels, permissions
 from eventsys.access import event_organiser
 from eventsys.auth.forms import STAKEHOLDER_LABELS
 from eventsys.errors import DomainError
 from eventsys.forms import ActionForm, apply_domain_error, page_arg
-from eventsys.registration import exports, invitations, messaging, organiser, participants, services
+from eventsys.registration import (exports, invitations, messaging, organiser, participant_record, participants,
+                                   services)
 from eventsys.registration.manage_forms import AddParticipantForm, MessageForm, MoveForm, QuestionForm, SettingsForm
 from eventsys.registration.participants import ParticipantFilters
 from eventsys.registration.views import bp
@@ -137,6 +138,16 @@ def manage_participants(event):
                            counts=participants.participant_counts(event), settings=settings,
                            modes=services.offered_modes(event, settings), action_form=ActionForm(),
                            stakeholder_labels=STAKEHOLDER_LABELS)
+
+
+@bp.route("/manage/registration/participants/<int:registration_id>")
+@view_participants
+def manage_participant(event, registration_id: int):
+    record = participant_record.participant_record(event, _registration_or_404(event, registration_id), _actor())
+    return render_template("registration/manage_participant.html", event=event, record=record,
+                           r=record.registration, action_form=ActionForm(),
+                           modes=services.offered_modes(event, services.get_settings(event)),
+                           groups=panels.render(panels.PARTICIPANT_GROUPS, event, record.registration))
 
 
 def _participant_action(event, registration_id: int, action, done: str):

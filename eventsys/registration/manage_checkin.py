@@ -39,8 +39,9 @@ def _back_to_door(event):
 def checkin(event):
     q = (request.args.get("q") or "").strip()
     checked_in, expected = door_services.door_counts(event)
-    return render_template("registration/checkin.html", event=event, q=q,
-                           found=door_search.find_at_door(event, q, _actor()), checked_in=checked_in,
+    found = door_search.find_at_door(event, q, _actor())
+    return render_template("registration/checkin.html", event=event, q=q, found=found, checked_in=checked_in,
+                           today=door_services.checkins_today(event, [r.id for r in found.people]),
                            expected=expected, action_form=ActionForm(), min_letters=door_search.MIN_LETTERS,
                            max_results=door_search.MAX_RESULTS)
 

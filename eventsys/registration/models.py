@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -143,3 +143,18 @@ class RegistrationMessage(db.Model):
     recipients: Mapped[int] = mapped_column(default=0)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- check-ins per day (migration 0009) ------------------------------------------------------
+class Checkin(db.Model):
+    """One check-in of a registration on one day of the event (``day`` is the local date in
+    the event's zone). The unique (registration, day) makes a double scan one row.
+    ``Registration.checked_in_at`` stays the first check-in (attendance rules read it)."""
+    __tablename__ = "checkin"
+    __table_args__ = (UniqueConstraint("registration_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)  # naive UTC
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)

@@ -20,12 +20,12 @@ counter lock, so services check their rules on fresh data.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from eventsys.errors import Conflict
 from eventsys.extensions import db
-from eventsys.registration.models import (CONFIRMED, PENDING, SEATED, WAITLISTED, Registration,
+from eventsys.registration.models import (CONFIRMED, PENDING, SEATED, WAITLISTED, Checkin, Registration,
                                           RegistrationSettings)
 
 CHANGED_MEANWHILE = _l("This registration was changed at the same moment by another request. "
@@ -114,6 +114,8 @@ def transition(registration: Registration, settings: RegistrationSettings, statu
         raise Conflict(stale_message or CHANGED_MEANWHILE)
     if old_status in SEATED and not keeps_seat:
         release_seat(settings.id, old_mode)
+    if "checked_in_at" in values and values["checked_in_at"] is None:  # the day-by-day check-ins go too
+        db.session.execute(delete(Checkin).where(Checkin.registration_id == registration.id))
     for key, value in values.items():
         set_committed_value(registration, key, value)
     return True

@@ -8,6 +8,8 @@ ValidationError with the form field's name.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, select
 
@@ -41,11 +43,22 @@ def speakers_with_slot_counts(event) -> list[tuple[Speaker, int]]:
     return [(speaker, count) for speaker, count in rows]
 
 
+def family_name_key(name: str) -> tuple[str, str]:
+    """Sort key "by family name": a profile has one name field, so the family name is its
+    last word ("Jan de Vries" under V, "Fatima El Amrani" under A), compared without case
+    or accents, then the whole name."""
+    def plain(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    words = (name or "").split()
+    return plain(words[-1] if words else ""), plain(name or "")
+
+
 def public_speakers(event) -> list[Speaker]:
-    """Speakers shown to the public (one query): see ``speakers.models.PUBLIC_STATES``."""
-    return list(db.session.scalars(
-        select(Speaker).where(Speaker.event_id == event.id, is_public_speaker())
-        .order_by(Speaker.name, Speaker.id)))
+    """Speakers shown to the public (one query), by family name (:func:`family_name_key`):
+    see ``speakers.models.PUBLIC_STATES``."""
+    speakers = db.session.scalars(select(Speaker).where(Speaker.event_id == event.id, is_public_speaker())
+                                  .order_by(Speaker.id))
+    return sorted(speakers, key=lambda speaker: family_name_key(speaker.name))
 
 
 def is_publicly_listed(speaker: Speaker) -> bool:

@@ -16,8 +16,9 @@ from eventsys.feedback.dashboard import feedback_figures
 from eventsys.feedback.models import FeedbackForm, FeedbackResponse
 from eventsys.groups.dashboard import round_figures
 from eventsys.groups.models import AssignmentDraft, GroupPreference, GroupRound, WorkingGroup
+from eventsys.registration.checkin import event_day
 from eventsys.registration.dashboard import registration_figures
-from eventsys.registration.models import Registration, RegistrationSettings
+from eventsys.registration.models import Checkin, Registration, RegistrationSettings
 from eventsys.timeutil import utcnow
 from tests.builders import PASSWORD
 from tests.events.helpers import grant, make_event, make_room, make_slot, make_speaker
@@ -51,8 +52,9 @@ def test_registration_figures_count_status_mode_seats_waitlist_and_checkins_toda
     register(event, d, mode="online")               # confirmed, online
     late = register(event, e, mode="online")
     late.status = "cancelled"
-    first.checked_in_at = utcnow()
-    late.checked_in_at = utcnow() - timedelta(days=3)  # not today
+    db.session.add_all([Checkin(registration_id=first.id, day=event_day(event), at=utcnow()),
+                        Checkin(registration_id=late.id, day=event_day(event) - timedelta(days=3),
+                                at=utcnow() - timedelta(days=3))])  # not today
     db.session.commit()
     figures = registration_figures(event)
     assert figures["by_status"] == {
