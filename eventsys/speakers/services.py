@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from eventsys import inputrules, mail, permissions
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker
 from eventsys.auth.services import get_user_by_email, normalise_email
-from eventsys.errors import Conflict, PermissionDenied, ValidationError
+from eventsys.errors import Conflict, ValidationError
 from eventsys.events.models import Room
 from eventsys.extensions import db
 from eventsys.reference import is_valid_country
@@ -102,9 +102,7 @@ def validate_speaker_values(values: dict, fields=ORGANISER_FIELDS) -> dict:
     return clean
 
 
-def _require_manager(actor, event) -> None:
-    if not permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("You cannot manage the speakers of this event."))
+CANNOT_MANAGE = _l("You cannot manage the speakers of this event.")
 
 
 def _linked_user(email: str):
@@ -158,7 +156,7 @@ class _PhotoChange:
 def create_speaker(event, values: dict, actor) -> Speaker:
     """Add a speaker to the event. ``values`` may carry ``user_email`` (link to an account)
     and ``photo`` (an upload). Raises PermissionDenied or ValidationError (with the field)."""
-    _require_manager(actor, event)
+    permissions.require_manager(actor, event, CANNOT_MANAGE)
     clean = validate_speaker_values({"name": "", **values})
     user = _linked_user(values.get("user_email", ""))
     change = _PhotoChange(values.get("photo"))
@@ -172,7 +170,7 @@ def create_speaker(event, values: dict, actor) -> Speaker:
 def update_speaker(speaker: Speaker, values: dict, actor) -> Speaker:
     """Change the given fields; ``user_email`` (blank unlinks), ``photo`` (replaces the
     upload) and ``remove_photo`` are optional. Raises PermissionDenied or ValidationError."""
-    _require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     clean = validate_speaker_values(values)
     user = _linked_user(values["user_email"]) if "user_email" in values else speaker.user
     change = _PhotoChange(values.get("photo"), values.get("remove_photo"))
@@ -188,7 +186,7 @@ def update_speaker(speaker: Speaker, values: dict, actor) -> Speaker:
 
 def delete_speaker(speaker: Speaker, actor) -> None:
     """Remove the speaker, their slot links (the database cascades) and their photo file."""
-    _require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     change = _PhotoChange(remove=True)
     change.old_name = speaker.photo_file
     db.session.delete(speaker)
@@ -198,7 +196,7 @@ def delete_speaker(speaker: Speaker, actor) -> None:
 def link_speaker_user(speaker: Speaker, email: str, actor) -> Speaker:
     """Link the speaker to the account with this email (blank email unlinks).
     Raises ValidationError at ``user_email`` for an unknown address."""
-    _require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     speaker.user = _linked_user(email)
     db.session.commit()
     return speaker
@@ -207,7 +205,7 @@ def link_speaker_user(speaker: Speaker, email: str, actor) -> Speaker:
 def set_speaker_photo(speaker: Speaker, file_storage, actor) -> Speaker:
     """Store an uploaded photo (JPEG/PNG/WebP, size-limited), deleting the previous file.
     Raises ValidationError at ``photo``."""
-    _require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     if not file_storage:
         raise ValidationError(_l("Choose an image file."), field="photo")
     change = _PhotoChange(file_storage)
@@ -217,7 +215,7 @@ def set_speaker_photo(speaker: Speaker, file_storage, actor) -> Speaker:
 
 
 def remove_speaker_photo(speaker: Speaker, actor) -> Speaker:
-    _require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     change = _PhotoChange(remove=True)
     change.apply(speaker)
     change.commit()
@@ -270,7 +268,7 @@ def invite_speaker(speaker: Speaker, actor) -> Speaker:
     Sending again is allowed: a fresh link, and earlier links stop working; a confirmed
     speaker stays confirmed, anyone else may answer again.
     Raises PermissionDenied, or ValidationError at ``email`` when there is no address."""
-    _require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     if not speaker.email:
         raise ValidationError(_l("Add the speaker's email address before sending an invitation."),
                               field="email")
@@ -290,7 +288,7 @@ def invite_speaker(speaker: Speaker, actor) -> Speaker:
 def withdraw_invitation(speaker: Speaker, actor) -> Speaker:
     """Void the speaker's invitation link and take them back to "not invited" (a
     confirmed speaker too). Raises PermissionDenied."""
-    _require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     speaker.invitation_nonce = secrets.token_hex(8)
     speaker.invitation_status = "not_invited"
     db.session.commit()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event as sa_event, func, select
 
 from eventsys.extensions import db
+from eventsys.permissions import SYSTEM
 from eventsys.feedback import services
 from eventsys.feedback.answering import submit_response
 from eventsys.feedback.models import FeedbackForm, FeedbackResponse
@@ -122,7 +123,7 @@ def test_someone_not_registered_gets_403(world, client, login, make_user):
 
 def test_a_form_of_another_event_is_404(world, client, login, make_user):
     other, other_slots = make_feedback_event(make_user())
-    services.ensure_default_forms(other)
+    services.ensure_default_forms(other, SYSTEM)
     other_form = form_for(other, other_slots["plenary"])
     register(other, world["pat"])
     login(client, world["pat"])
@@ -132,7 +133,7 @@ def test_a_form_of_another_event_is_404(world, client, login, make_user):
 
 def test_a_participant_cannot_open_another_events_form(world, client, login, make_user):
     other, other_slots = make_feedback_event(make_user())
-    services.ensure_default_forms(other)
+    services.ensure_default_forms(other, SYSTEM)
     login(client, world["pat"])
     response = client.get(f"/events/{other.slug}/feedback/{form_for(other, other_slots['plenary']).id}")
     assert response.status_code == 403
@@ -140,7 +141,7 @@ def test_a_participant_cannot_open_another_events_form(world, client, login, mak
 
 def test_a_draft_events_form_is_404(world, client, login, make_user):
     draft, slots = make_feedback_event(make_user(), status="draft")
-    services.ensure_default_forms(draft)
+    services.ensure_default_forms(draft, SYSTEM)
     register(draft, world["pat"])
     login(client, world["pat"])
     assert client.get(f"/events/{draft.slug}/feedback/{form_for(draft, slots['plenary']).id}").status_code == 404
