@@ -7,12 +7,12 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from eventsys import permissions
-from eventsys.access import event_organiser, login_required, public
+from eventsys.access import current_actor, event_organiser, login_required, public, visible_event
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.events import invitations, services
 from eventsys.events.forms import (ActionForm, CloneForm, DeleteForm, EventForm, RoomForm, StatusForm,
                                    TeamMemberForm, apply_domain_error, role_form)
-from eventsys.forms import page_arg
+from eventsys.forms import form_status, page_arg
 from eventsys.reference import country_name
 from eventsys.series.services import owned_series
 
@@ -29,16 +29,8 @@ def event_helpers() -> dict:
             "country_name": country_name}
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _page(name: str) -> int:
     return page_arg(name)
-
-
-def _status(form) -> int:
-    return 400 if form.errors else 200
 
 
 @bp.route("/")
@@ -52,23 +44,21 @@ def index():
 @bp.route("/<slug>/")
 @public
 def show(slug: str):
-    event = services.get_event_by_slug(slug)
-    if event is None or not permissions.can_see_event(current_user, event):
-        abort(404)
+    event = visible_event(slug)
     return render_template("events/show.html", event=event, speakers=services.public_speakers(event))
 
 
 @bp.route("/mine")
 @login_required
 def mine():
-    return render_template("events/mine.html", rows=services.list_my_events(_actor()),
-                           series_list=owned_series(_actor()))
+    return render_template("events/mine.html", rows=services.list_my_events(current_actor()),
+                           series_list=owned_series(current_actor()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    actor = _actor()
+    actor = current_actor()
     if not permissions.can_create_event(actor):
         flash(_("Confirm your email address before creating an event."), "warning")
         return redirect(url_for("events.mine"))
@@ -81,7 +71,7 @@ def new():
         else:
             flash(_("The event is created as a draft: only its team can see it."), "success")
             return redirect(url_for("events.manage", slug=event.slug))
-    return render_template("events/form.html", form=form, event=None), _status(form)
+    return render_template("events/form.html", form=form, event=None), form_status(form)
 
 
 @bp.route("/<slug>/manage/")
@@ -94,16 +84,16 @@ def manage(event):
 @bp.route("/<slug>/manage/edit", methods=["GET", "POST"])
 @event_organiser(permissions.can_manage_event)
 def edit(event):
-    form = EventForm(obj=event).fill_choices(_actor(), event.series_id)
+    form = EventForm(obj=event).fill_choices(current_actor(), event.series_id)
     if form.validate_on_submit():
         try:
-            services.update_event(event, form.values(), _actor())
+            services.update_event(event, form.values(), current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The event is saved."), "success")
             return redirect(url_for("events.manage", slug=event.slug))
-    return render_template("events/form.html", form=form, event=event), _status(form)
+    return render_template("events/form.html", form=form, event=event), form_status(form)
 
 
 @bp.route("/<slug>/manage/status", methods=["POST"])
@@ -112,7 +102,7 @@ def status(event):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.set_event_status(event, form.status.data, _actor())
+            services.set_event_status(event, form.status.data, current_actor())
         except (ValidationError, Conflict) as error:
             flash(str(error.message), "danger")
         else:
@@ -126,13 +116,13 @@ def clone(event):
     form = CloneForm(data=services.clone_defaults(event) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            copy = services.clone_event(event, {k: form[k].data for k in ("title", "slug", "start_date")}, _actor())
+            copy = services.clone_event(event, {k: form[k].data for k in ("title", "slug", "start_date")}, current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("This is the copy, saved as a draft. Check its details before publishing it."), "success")
             return redirect(url_for("events.manage", slug=copy.slug))
-    return render_template("events/clone.html", form=form, event=event), _status(form)
+    return render_template("events/clone.html", form=form, event=event), form_status(form)
 
 
 @bp.route("/<slug>/manage/delete", methods=["POST"])
@@ -141,7 +131,7 @@ def delete(event):
     form = DeleteForm()
     if form.validate_on_submit():
         try:
-            services.delete_event(event, form.confirm_slug.data, _actor())
+            services.delete_event(event, form.confirm_slug.data, current_actor())
         except ValidationError as error:
             flash(str(error.message), "danger")
         else:
@@ -158,7 +148,7 @@ def team(event):
         abort(403)
     if form.validate_on_submit():
         try:
-            sent = invitations.invite_to_team(event, form.email.data, form.role.data, _actor())
+            sent = invitations.invite_to_team(event, form.email.data, form.role.data, current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
@@ -168,7 +158,7 @@ def team(event):
     members = services.list_team(event)
     return render_template("events/team.html", event=event, form=form, team=members,
                            pending=invitations.list_pending_invitations(event),
-                           role_forms={g.id: role_form(g, role=g.role) for g in members}), _status(form)
+                           role_forms={g.id: role_form(g, role=g.role) for g in members}), form_status(form)
 
 
 @bp.route("/<slug>/manage/team/invitations/<int:invitation_id>/revoke", methods=["POST"])
@@ -179,7 +169,7 @@ def team_invitation_revoke(event, invitation_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            invitations.revoke_team_invitation(invitation, _actor())
+            invitations.revoke_team_invitation(invitation, current_actor())
         except Conflict as error:
             flash(str(error.message), "danger")
         else:
@@ -199,7 +189,7 @@ def team_invitation(token: str):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         try:
-            invitations.accept_team_invitation(token, _actor())
+            invitations.accept_team_invitation(token, current_actor())
         except (PermissionDenied, Conflict) as error:
             flash(str(error.message), "danger")
         else:
@@ -208,7 +198,7 @@ def team_invitation(token: str):
     refusal = None
     if current_user.is_authenticated:
         try:
-            invitations.check_can_accept(invitation, _actor())
+            invitations.check_can_accept(invitation, current_actor())
         except PermissionDenied as error:
             refusal = error.message
     return render_template("events/team_invitation.html", invitation=invitation, refusal=refusal,
@@ -229,7 +219,7 @@ def team_role(event, role_id: int):
     form = role_form(grant)
     if form.validate_on_submit():
         try:
-            services.change_team_role(grant, form.role.data, _actor())
+            services.change_team_role(grant, form.role.data, current_actor())
         except (ValidationError, Conflict) as error:
             flash(str(error.message), "danger")
         else:
@@ -244,7 +234,7 @@ def team_remove(event, role_id: int):
     if ActionForm().validate_on_submit():
         email = grant.email
         try:
-            services.remove_team_member(grant, _actor())
+            services.remove_team_member(grant, current_actor())
         except Conflict as error:
             flash(str(error.message), "danger")
         else:
@@ -260,13 +250,13 @@ def rooms(event):
         abort(403)
     if form.validate_on_submit():
         try:
-            room = services.add_room(event, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
+            room = services.add_room(event, {"name": form.name.data, "capacity": form.capacity.data}, current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("Room %(name)s is added.", name=room.name), "success")
             return redirect(url_for("events.rooms", slug=event.slug))
-    return render_template("events/rooms.html", event=event, form=form, action_form=ActionForm()), _status(form)
+    return render_template("events/rooms.html", event=event, form=form, action_form=ActionForm()), form_status(form)
 
 
 def _room(event, room_id: int):
@@ -283,13 +273,13 @@ def room_edit(event, room_id: int):
     form = RoomForm(obj=room)
     if form.validate_on_submit():
         try:
-            services.update_room(room, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
+            services.update_room(room, {"name": form.name.data, "capacity": form.capacity.data}, current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("Room %(name)s is saved.", name=room.name), "success")
             return redirect(url_for("events.rooms", slug=event.slug))
-    return render_template("events/room_edit.html", event=event, room=room, form=form), _status(form)
+    return render_template("events/room_edit.html", event=event, room=room, form=form), form_status(form)
 
 
 @bp.route("/<slug>/manage/rooms/<int:room_id>/delete", methods=["POST"])
@@ -299,7 +289,7 @@ def room_delete(event, room_id: int):
     if ActionForm().validate_on_submit():
         name = room.name
         try:
-            services.delete_room(room, _actor())
+            services.delete_room(room, current_actor())
         except Conflict as error:
             flash(str(error.message), "danger")
         else:

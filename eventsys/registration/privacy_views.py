@@ -5,12 +5,12 @@ import json
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import logout_user
 
-from eventsys.access import login_required
+from eventsys.access import current_actor, login_required
 from eventsys.auth.views import bp
 from eventsys.errors import DomainError
-from eventsys.forms import apply_domain_error
+from eventsys.forms import apply_domain_error, form_status
 from eventsys.registration import privacy
 from eventsys.registration.manage_forms import DeleteAccountForm
 
@@ -18,7 +18,7 @@ from eventsys.registration.manage_forms import DeleteAccountForm
 @bp.route("/export-data")
 @login_required
 def export_data():
-    user = current_user._get_current_object()
+    user = current_actor()
     data = privacy.export_personal_data(user, user)
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="eventsys-personal-data.json"', "Cache-Control": "no-store"})
@@ -27,7 +27,7 @@ def export_data():
 @bp.route("/delete-account", methods=["GET", "POST"])
 @login_required
 def delete_account():
-    user = current_user._get_current_object()
+    user = current_actor()
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
@@ -38,4 +38,4 @@ def delete_account():
             logout_user()
             flash(_("Your account is deleted. Your registrations remain only as anonymous numbers."), "info")
             return redirect(url_for("main.index"))
-    return render_template("auth/delete_account.html", form=form), 400 if form.errors or form.form_errors else 200
+    return render_template("auth/delete_account.html", form=form), form_status(form)
