@@ -29,7 +29,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
 # Words that are page addresses of their own under /events/ and /series/.
 RESERVED_SLUGS = frozenset({"new", "mine", "team-invitations"})
-PUBLIC_STATUSES = ("published", "cancelled")
 PUBLIC_SPEAKER_STATES = ("confirmed", "not_invited")
 ROLE_ORDER = {role: n for n, role in enumerate(ROLES)}
 
@@ -52,7 +51,7 @@ def public_events_page(upcoming: bool, page: int, per_page: int = 20, today: dat
     """One page of published and cancelled events: upcoming ones soonest first (an event
     is upcoming until its last day has passed), past ones most recent first."""
     today = today or utcnow().date()
-    query = select(Event).where(Event.status.in_(PUBLIC_STATUSES))
+    query = select(Event).where(Event.is_public)
     if upcoming:
         query = query.where(Event.end_date >= today).order_by(Event.start_date, Event.id)
     else:
