@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event, func, select
+from sqlalchemy import func, select
 
 from eventsys.extensions import db
 from eventsys.permissions import SYSTEM
@@ -16,6 +16,7 @@ from eventsys.feedback.answering import submit_response
 from eventsys.feedback.models import FeedbackForm, FeedbackResponse
 from eventsys.timeutil import utcnow
 from tests.feedback.helpers import form_for, make_feedback_event, questions, register
+from tests.queries import count_queries
 
 
 @pytest.fixture
@@ -261,13 +262,8 @@ def test_results_page_queries_do_not_grow_with_responses(world, client, login, m
     url = f"/events/{world['event'].slug}/manage/feedback/{form_for(world['event']).id}/results"
 
     def queries():
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        sa_event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as seen:
             assert client.get(url).status_code == 200
-        finally:
-            sa_event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
     _set(form_for(world["event"]), world["owner"], opens_at=utcnow() - timedelta(days=1))
