@@ -38,6 +38,23 @@ def admin_required(view):
     return _mark(_flask_login_required(wrapped), ADMIN)
 
 
+def current_actor():
+    """The logged-in user (or the anonymous user) as the ``actor`` services take: the
+    object itself, not Flask-Login's proxy."""
+    return current_user._get_current_object()
+
+
+def visible_event(slug: str):
+    """The event named by ``slug`` for the current viewer: 404 when there is none, and for
+    a draft unless the viewer holds a role on it (``permissions.can_see_event``)."""
+    from eventsys.events.reading import get_event_by_slug
+
+    event = get_event_by_slug(slug)
+    if event is None or not permissions.can_see_event(current_user, event):
+        abort(404)
+    return event
+
+
 def event_organiser(predicate=permissions.can_view_dashboard):
     """Management pages of one event, named by the URL's ``slug``.
 
@@ -48,11 +65,7 @@ def event_organiser(predicate=permissions.can_view_dashboard):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, slug: str, **kwargs):
-            from eventsys.events.reading import get_event_by_slug
-
-            event = get_event_by_slug(slug)
-            if event is None or not permissions.can_see_event(current_user, event):
-                abort(404)
+            event = visible_event(slug)
             if not predicate(current_user, event):
                 abort(403)
             return view(*args, event=event, **kwargs)

@@ -28,6 +28,12 @@ def apply_domain_error(form: FlaskForm, error) -> None:
         form.form_errors.append(str(error.message))
 
 
+def form_status(form: FlaskForm) -> int:
+    """The status of a page that shows ``form``: 400 while it shows errors (at a field or
+    at the top: WTForms counts ``form_errors`` in ``errors``), else 200."""
+    return 400 if form.errors else 200
+
+
 def as_choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
     """``(value, label)`` pairs as the choices of a select, radio or checkbox field.
 

@@ -9,7 +9,10 @@ no team role, whatever rows exist (roles follow the address, which it has not pr
 from __future__ import annotations
 
 from flask import g, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+
+from eventsys.errors import PermissionDenied
 
 OWNER, ORGANISER, RAPPORTEUR, CHECKIN = "owner", "organiser", "rapporteur", "checkin"
 
@@ -19,6 +22,22 @@ RIGHTS = {
     RAPPORTEUR: {"dashboard", "report"},
     CHECKIN: {"dashboard", "check_in"},
 }
+
+
+class _System:
+    """The application itself acting in a job (a CLI command, the demo loader): not a
+    person, not logged in, and an owner of every event. Services never treat a missing
+    actor (None) as allowed; jobs pass ``SYSTEM`` instead."""
+    id = None
+    is_authenticated = False
+    is_admin = False
+    is_verified = False
+
+    def __repr__(self) -> str:
+        return "<SYSTEM>"
+
+
+SYSTEM = _System()
 
 
 def is_authenticated(user) -> bool:
@@ -44,7 +63,10 @@ def can_view_event_outbox(user, event) -> bool:
 
 
 def event_role(user, event) -> str | None:
-    """The user's role on the event (site admins count as owners), cached per request."""
+    """The user's role on the event (site admins and ``SYSTEM`` count as owners), cached
+    per request."""
+    if user is SYSTEM and event is not None:
+        return OWNER
     if not is_authenticated(user) or event is None:
         return None
     if is_site_admin(user):
@@ -116,6 +138,13 @@ def can_create_event(user) -> bool:
 
 def can_manage_series(user, series) -> bool:
     return is_site_admin(user) or (is_authenticated(user) and series is not None and series.owner_id == user.id)
+
+
+def require_manager(actor, event, message=None) -> None:
+    """Raise PermissionDenied (with ``message``, or a general one) unless ``actor`` may
+    manage the event's content. ``None`` is refused like anyone without a role."""
+    if not can_manage_event(actor, event):
+        raise PermissionDenied(message or _l("You cannot change this event."))
 
 
 def template_globals() -> dict:

@@ -3,8 +3,6 @@
 404 or an error at the field, never a 500, on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, datetime
 
 import pytest
@@ -16,20 +14,11 @@ from eventsys.events.models import Event
 from eventsys.groups import services as group_services
 from eventsys.groups.models import WorkingGroup
 from tests.events.helpers import count, event_values, make_event, make_slot
+from tests.pages import field_error, text
 
 HUGE = "9999999999999999999999999"
 SINGLE_LINE = "Use a single line of text without tabs, line breaks or other control characters."
 DATES = "Enter a date between 2000-01-01 and 2100-12-31."
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(response, field: str) -> str:
-    match = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', text(response), re.S)
-    assert match, f"no error shown at {field}"
-    return match.group(1).strip()
 
 
 @pytest.fixture

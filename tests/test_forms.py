@@ -196,3 +196,12 @@ def test_header_safe_collapses_line_breaks_and_drops_controls(value, expected):
     ("https://meet.example.org/r", "https://meet.example.org/r"), ("", ""), (None, "")])
 def test_web_address_filter_drops_stored_non_web_links(value, expected):
     assert inputrules.safe_web_address(value) == expected
+
+
+# --- the status of a page with a form ------------------------------------------------------
+
+def test_form_status_is_400_for_a_field_error_or_a_form_error_else_200(app):
+    clean, bad_field = submit(app, title="Ética"), submit(app, title="a\nb")
+    top_error = submit(app, title="Ética")
+    top_error.form_errors.append("The event is full.")
+    assert [safe.form_status(f) for f in (clean, bad_field, top_error)] == [200, 400, 400]

@@ -9,6 +9,7 @@ from eventsys.agenda.models import AgendaSlot, SlotSpeaker
 from eventsys.auth.services import make_reset_token
 from eventsys.events.models import Event, EventRole, Room
 from eventsys.extensions import db
+from eventsys.permissions import SYSTEM
 from eventsys.series.models import Series
 from eventsys.speakers.models import Speaker
 
@@ -151,7 +152,7 @@ def _feedback_world(event, world) -> dict:
     from eventsys.feedback.requests import make_answer_token
     from eventsys.feedback.services import ensure_default_forms
     from eventsys.registration.models import Registration
-    ensure_default_forms(event)
+    ensure_default_forms(event, SYSTEM)
     form = db.session.scalar(db.select(FeedbackForm).where(FeedbackForm.slot_id == world["slot_id"]))
     question = db.session.scalar(db.select(FeedbackQuestion).where(FeedbackQuestion.form_id == form.id)
                                  .order_by(FeedbackQuestion.position))

@@ -6,13 +6,13 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import logout_user
 
-from eventsys.access import login_required
+from eventsys.access import current_actor, login_required
 from eventsys.account import services as privacy
 from eventsys.account.forms import DeleteAccountForm
 from eventsys.errors import DomainError
-from eventsys.forms import apply_domain_error
+from eventsys.forms import apply_domain_error, form_status
 
 bp = Blueprint("account", __name__, url_prefix="/auth")
 
@@ -20,7 +20,7 @@ bp = Blueprint("account", __name__, url_prefix="/auth")
 @bp.route("/export-data")
 @login_required
 def export_data():
-    user = current_user._get_current_object()
+    user = current_actor()
     data = privacy.export_personal_data(user, user)
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="eventsys-personal-data.json"', "Cache-Control": "no-store"})
@@ -29,7 +29,7 @@ def export_data():
 @bp.route("/delete-account", methods=["GET", "POST"])
 @login_required
 def delete_account():
-    user = current_user._get_current_object()
+    user = current_actor()
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
@@ -40,4 +40,4 @@ def delete_account():
             logout_user()
             flash(_("Your account is deleted. Your registrations remain only as anonymous numbers."), "info")
             return redirect(url_for("main.index"))
-    return render_template("account/delete_account.html", form=form), 400 if form.errors or form.form_errors else 200
+    return render_template("account/delete_account.html", form=form), form_status(form)

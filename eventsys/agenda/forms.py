@@ -10,7 +10,7 @@ from wtforms import FieldList, Form, FormField, SelectField, SubmitField, TextAr
 from wtforms.validators import DataRequired, Length, Optional
 
 from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
-from eventsys.forms import as_choices, SaneDateTimeLocalField, SingleLineField, WebAddressField, optional_id
+from eventsys.forms import SaneDateTimeLocalField, SingleLineField, WebAddressField, optional_id
 from eventsys.timeutil import to_local
 
 KIND_LABELS = {

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from eventsys.agenda import conflicts, csvio
 from eventsys.agenda.models import AgendaSlot, new_uid
 from eventsys.agenda.reading import agenda_entries
-from eventsys.agenda.services import (DEFAULTS, apply_speakers, apply_values,
+from eventsys import permissions
+from eventsys.agenda.services import (CANNOT_CHANGE, DEFAULTS, apply_speakers, apply_values,
                                       check_values, event_rooms, event_speakers, local_to_utc,
-                                      require_manager, room_taken_error, slot_times, with_details)
+                                      room_taken_error, slot_times, with_details)
 from eventsys.errors import ValidationError
 from eventsys.events.models import Room
 from eventsys.extensions import db
@@ -71,7 +72,7 @@ def export_agenda(event) -> str:
 def import_agenda(event, data: bytes, actor) -> ImportResult:
     """Check the whole file, then create and update slots in one transaction. Raises
     PermissionDenied, or ImportProblems listing every problem by line."""
-    require_manager(event, actor)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     try:
         rows = csvio.parse_agenda_csv(data)
     except csvio.CsvProblems as exc:

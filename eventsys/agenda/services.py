@@ -26,7 +26,7 @@ from eventsys import inputrules, permissions
 from eventsys.agenda import conflicts
 from eventsys.agenda.models import (KINDS, REVISED_FIELDS, SLOT_STATUSES, SPEAKER_ROLES, AgendaSlot,
                                     SlotSpeaker)
-from eventsys.errors import PermissionDenied, ValidationError
+from eventsys.errors import ValidationError
 from eventsys.events.models import Room
 from eventsys.extensions import db
 from eventsys.speakers.models import Speaker
@@ -75,9 +75,7 @@ def slot_times(slot: AgendaSlot, key=None) -> conflicts.SlotTimes:
 
 # --- rules -----------------------------------------------------------------------------
 
-def require_manager(event, actor) -> None:
-    if not permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("You cannot change the agenda of this event."))
+CANNOT_CHANGE = _l("You cannot change the agenda of this event.")
 
 
 def local_to_utc(event, local, field: str) -> datetime:
@@ -209,7 +207,7 @@ def apply_speakers(slot: AgendaSlot, resolved: list[tuple[Speaker, str]]) -> boo
 def create_slot(event, values: dict, actor, speakers=None) -> AgendaSlot:
     """Add a slot (times are local wall times in the event's zone). Raises PermissionDenied
     or ValidationError (see the module's rules)."""
-    require_manager(event, actor)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     merged = _merged(event, values, None)
     resolved = resolve_speakers(event, speakers or [])
     slot = AgendaSlot(event_id=event.id, revision=0, **merged)
@@ -223,7 +221,7 @@ def update_slot(slot: AgendaSlot, values: dict, actor, speakers=None) -> AgendaS
     """Change the given fields (and the speakers, unless None). The revision goes up when
     time, place or status changes, not for title or description edits."""
     event = slot.event
-    require_manager(event, actor)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     merged = _merged(event, values, slot)
     resolved = resolve_speakers(event, speakers) if speakers is not None else None
     changed = apply_values(slot, merged)
@@ -235,7 +233,7 @@ def update_slot(slot: AgendaSlot, values: dict, actor, speakers=None) -> AgendaS
 
 def set_slot_speakers(slot: AgendaSlot, speakers, actor) -> AgendaSlot:
     """Replace the speakers: [(speaker or id, role)]; speakers of this event, known roles."""
-    require_manager(slot.event, actor)
+    permissions.require_manager(actor, slot.event, CANNOT_CHANGE)
     if apply_speakers(slot, resolve_speakers(slot.event, speakers)):
         slot.updated_at = utcnow()
     db.session.commit()
@@ -254,6 +252,6 @@ def restore_slot(slot: AgendaSlot, actor) -> AgendaSlot:
 
 def delete_slot(slot: AgendaSlot, actor) -> None:
     """Remove the slot and its speaker links for good."""
-    require_manager(slot.event, actor)
+    permissions.require_manager(actor, slot.event, CANNOT_CHANGE)
     db.session.delete(slot)
     db.session.commit()

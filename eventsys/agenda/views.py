@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventsys import panels, permissions
-from eventsys.access import event_organiser, public
+from eventsys.access import current_actor, event_organiser, public, visible_event
 from eventsys.agenda import importing, reading, services
 from eventsys.agenda.forms import (KIND_LABELS, ROLE_LABELS, STATUS_LABELS, ActionForm, ImportForm,
                                    SlotForm, apply_domain_error, slot_initial)
 from eventsys.agenda.csvio import COLUMNS
 from eventsys.errors import ValidationError
-from eventsys.events.reading import get_event_by_slug
+from eventsys.forms import form_status
 from eventsys.reference import is_valid_timezone
 from eventsys.timeutil import utcnow
 
@@ -27,17 +27,6 @@ def labels() -> dict:
     # Translated once per page: an agenda repeats them hundreds of times.
     return {name: {key: str(label) for key, label in mapping.items()} for name, mapping in (
         ("kind_labels", KIND_LABELS), ("role_labels", ROLE_LABELS), ("status_labels", STATUS_LABELS))}
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _visible_event(slug: str):
-    event = get_event_by_slug(slug)
-    if event is None or not permissions.can_see_event(current_user, event):
-        abort(404)
-    return event
 
 
 def _slot_or_404(event, slot_id: int):
@@ -59,7 +48,7 @@ def _zones(event) -> dict:
 @bp.route("/agenda")
 @public
 def public_agenda(slug):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     zones = _zones(event)
     days = reading.agenda_days(reading.agenda_entries(event, public=True), zones["tz"])
     return render_template("agenda/public.html", event=event, days=days, **zones)
@@ -68,12 +57,12 @@ def public_agenda(slug):
 @bp.route("/slots/<int:slot_id>")
 @public
 def slot(slug, slot_id):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     slot = _slot_or_404(event, slot_id)
     return render_template("agenda/slot.html", event=event, slot=slot, **_zones(event),
                            speaker_links=[link for link in slot.speaker_links if link.speaker.is_public],
                            is_over=slot.ends_at <= utcnow(),
-                           after=panels.render(panels.SLOT_AFTER, event, slot, _actor()))
+                           after=panels.render(panels.SLOT_AFTER, event, slot, current_actor()))
 
 
 @bp.route("/manage/agenda")
@@ -90,7 +79,7 @@ def _slot_form(event, slot=None) -> SlotForm:
 
 def _render_form(event, form: SlotForm, slot=None):
     return render_template("agenda/slot_form.html", event=event, form=form, slot=slot), \
-        400 if form.errors else 200
+        form_status(form)
 
 
 @bp.route("/manage/agenda/new", methods=["GET", "POST"])
@@ -99,7 +88,7 @@ def new_slot(event):
     form = _slot_form(event)
     if form.validate_on_submit():
         try:
-            slot = services.create_slot(event, form.values(), _actor(), speakers=form.speaker_pairs())
+            slot = services.create_slot(event, form.values(), current_actor(), speakers=form.speaker_pairs())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
@@ -115,7 +104,7 @@ def edit_slot(event, slot_id):
     form = _slot_form(event, slot)
     if form.validate_on_submit():
         try:
-            services.update_slot(slot, form.values(), _actor(), speakers=form.speaker_pairs())
+            services.update_slot(slot, form.values(), current_actor(), speakers=form.speaker_pairs())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
@@ -129,7 +118,7 @@ def _slot_action(event, slot_id: int, action, done: str):
     title = slot.title
     if ActionForm().validate_on_submit():
         try:
-            action(slot, _actor())
+            action(slot, current_actor())
         except ValidationError as error:
             flash(str(error.message), "danger")
         else:
@@ -161,7 +150,7 @@ def import_csv(event):
     form, problems = ImportForm(), []
     if form.validate_on_submit():
         try:
-            result = importing.import_agenda(event, form.file.data.read(), _actor())
+            result = importing.import_agenda(event, form.file.data.read(), current_actor())
         except importing.ImportProblems as error:
             apply_domain_error(form, error)
             problems = error.problems
@@ -173,7 +162,7 @@ def import_csv(event):
                     speakers=result.speakers_created), "success")
             return redirect(url_for(".manage", slug=event.slug))
     return render_template("agenda/import.html", event=event, form=form, problems=problems,
-                           columns=COLUMNS), 400 if form.errors else 200
+                           columns=COLUMNS), form_status(form)
 
 
 @bp.route("/manage/agenda/export.csv")

@@ -7,13 +7,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from eventsys.access import login_required, public
+from eventsys.access import current_actor, login_required, public
 from eventsys.auth import services, signup as signups
 from eventsys.auth.forms import (ChangePasswordForm, LoginForm, LogoutForm, ProfileForm,
                                  ResendVerificationForm, ResetPasswordForm, ResetRequestForm, SignupForm,
                                  apply_domain_error)
 from eventsys.errors import ValidationError
 from eventsys.extensions import limiter, login_manager
+from eventsys.forms import form_status
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -65,7 +66,7 @@ def signup():
         else:
             # The same page whether or not the address already had an account.
             return render_template("auth/check_inbox.html", email=form.email.data.strip())
-    return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+    return render_template("auth/signup.html", form=form), form_status(form)
 
 
 @bp.route("/verify/<token>")
@@ -89,7 +90,7 @@ def verify_email(token: str):
 @login_required
 def resend_verification():
     if ResendVerificationForm().validate_on_submit():
-        if signups.send_verification(current_user._get_current_object()):
+        if signups.send_verification(current_actor()):
             flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email), "info")
     return redirect(_safe_next(url_for("main.index")))
 
@@ -109,7 +110,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("main.index")))
-    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), form_status(form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -117,7 +118,7 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
-        services.end_sessions(current_user._get_current_object())
+        services.end_sessions(current_actor())
         logout_user()
         flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
@@ -126,7 +127,7 @@ def logout():
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    user = current_user._get_current_object()
+    user = current_actor()
     form = ProfileForm(obj=user).fill_choices()
     if form.validate_on_submit():
         try:
@@ -136,13 +137,13 @@ def profile():
         else:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form), 400 if form.errors else 200
+    return render_template("auth/profile.html", form=form), form_status(form)
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    user = current_user._get_current_object()
+    user = current_actor()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -153,7 +154,7 @@ def change_password():
             login_user(user)  # this session carries on with the new session token
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), form_status(form)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -166,7 +167,7 @@ def reset_request():
         flash(_("If an account exists for that address, we have sent it a link to reset the "
                 "password. The link works for one hour."), "info")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
+    return render_template("auth/reset_request.html", form=form), form_status(form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -187,4 +188,4 @@ def reset_password(token: str):
         else:
             flash(_("Your password is set and your email address is confirmed. Please log in."), "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form), form_status(form)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.extensions import db
@@ -10,6 +11,16 @@ from eventsys.timeutil import utcnow
 
 FORMATS = ("in_person", "online", "hybrid")
 STATUSES = ("draft", "published", "cancelled")
+# The one definition of a public event: its pages, agenda, speakers and calendar feeds are
+# shown to everyone (a cancelled event stays visible, marked cancelled). Drafts are seen
+# only by their team. Python code asks ``event.is_public`` (or ``is_public_status`` of a
+# plain row's status); ORM queries filter on ``Event.is_public``, Core queries on
+# ``column.in_(PUBLIC_STATUSES)``.
+PUBLIC_STATUSES = ("published", "cancelled")
+
+
+def is_public_status(status: str) -> bool:
+    return status in PUBLIC_STATUSES
 ROLES = ("owner", "organiser", "rapporteur", "checkin")
 
 
@@ -48,9 +59,14 @@ class Event(db.Model):
     rooms = relationship("Room", back_populates="event", cascade="all, delete-orphan",
                          passive_deletes=True, order_by="Room.position, Room.id")
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
-        return self.status in ("published", "cancelled")
+        return is_public_status(self.status)
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        return cls.status.in_(PUBLIC_STATUSES)
 
     @property
     def offers_in_person(self) -> bool:

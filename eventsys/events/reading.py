@@ -12,8 +12,6 @@ from eventsys.events.models import Event, EventRole, Room, Series
 from eventsys.extensions import db
 from eventsys.timeutil import utcnow
 
-PUBLIC_STATUSES = ("published", "cancelled")
-
 
 def get_event_by_slug(slug: str) -> Event | None:
     return db.session.scalar(select(Event).where(Event.slug == slug))
@@ -23,7 +21,7 @@ def public_events_page(upcoming: bool, page: int, per_page: int = 20, today: dat
     """One page of published and cancelled events: upcoming ones soonest first (an event
     is upcoming until its last day has passed), past ones most recent first."""
     today = today or utcnow().date()
-    query = select(Event).where(Event.status.in_(PUBLIC_STATUSES))
+    query = select(Event).where(Event.is_public)
     if upcoming:
         query = query.where(Event.end_date >= today).order_by(Event.start_date, Event.id)
     else:

@@ -7,13 +7,13 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from eventsys import panels, permissions
-from eventsys.access import event_organiser, login_required, public
+from eventsys.access import current_actor, event_organiser, login_required, public, visible_event
 from eventsys.errors import Conflict, PermissionDenied, ValidationError
 from eventsys.events import dashboard, invitations, labels, reading, services
 from eventsys.events import rooms as event_rooms, team as event_team
 from eventsys.events.forms import (ActionForm, DeleteForm, EventForm, RoomForm, StatusForm,
                                    TeamMemberForm, apply_domain_error, role_form)
-from eventsys.forms import page_arg
+from eventsys.forms import form_status, page_arg
 from eventsys.reference import country_name
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -29,16 +29,8 @@ def event_helpers() -> dict:
             "country_name": country_name}
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _page(name: str) -> int:
     return page_arg(name)
-
-
-def _status(form) -> int:
-    return 400 if form.errors else 200
 
 
 @bp.route("/")
@@ -52,10 +44,8 @@ def index():
 @bp.route("/<slug>/")
 @public
 def show(slug: str):
-    event = reading.get_event_by_slug(slug)
-    if event is None or not permissions.can_see_event(current_user, event):
-        abort(404)
-    actor = _actor()
+    event = visible_event(slug)
+    actor = current_actor()
     return render_template("events/show.html", event=event,
                            registration_action=panels.render(panels.EVENT_REGISTRATION_ACTION, event, actor),
                            registration_box=panels.render(panels.EVENT_REGISTRATION, event, actor))
@@ -64,15 +54,15 @@ def show(slug: str):
 @bp.route("/mine")
 @login_required
 def mine():
-    return render_template("events/mine.html", rows=reading.list_my_events(_actor()),
-                           series_list=reading.owned_series(_actor()),
-                           attending=panels.render(panels.MY_EVENTS_ATTENDING, _actor()))
+    return render_template("events/mine.html", rows=reading.list_my_events(current_actor()),
+                           series_list=reading.owned_series(current_actor()),
+                           attending=panels.render(panels.MY_EVENTS_ATTENDING, current_actor()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    actor = _actor()
+    actor = current_actor()
     if not permissions.can_create_event(actor):
         flash(_("Confirm your email address before creating an event."), "warning")
         return redirect(url_for("events.mine"))
@@ -85,29 +75,29 @@ def new():
         else:
             flash(_("The event is created as a draft: only its team can see it."), "success")
             return redirect(url_for("events.manage", slug=event.slug))
-    return render_template("events/form.html", form=form, event=None), _status(form)
+    return render_template("events/form.html", form=form, event=None), form_status(form)
 
 
 @bp.route("/<slug>/manage/")
 @event_organiser(permissions.can_view_dashboard)
 def manage(event):
-    return render_template("events/manage.html", event=event, panels=dashboard.dashboard_panels(event, _actor()),
+    return render_template("events/manage.html", event=event, panels=dashboard.dashboard_panels(event, current_actor()),
                            checklist=dashboard.setup_checklist(event), delete_form=DeleteForm())
 
 
 @bp.route("/<slug>/manage/edit", methods=["GET", "POST"])
 @event_organiser(permissions.can_manage_event)
 def edit(event):
-    form = EventForm(obj=event).fill_choices(_actor(), event.series_id)
+    form = EventForm(obj=event).fill_choices(current_actor(), event.series_id)
     if form.validate_on_submit():
         try:
-            services.update_event(event, form.values(), _actor())
+            services.update_event(event, form.values(), current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The event is saved."), "success")
             return redirect(url_for("events.manage", slug=event.slug))
-    return render_template("events/form.html", form=form, event=event), _status(form)
+    return render_template("events/form.html", form=form, event=event), form_status(form)
 
 
 @bp.route("/<slug>/manage/status", methods=["POST"])
@@ -120,7 +110,7 @@ def status(event):
             if warnings:
                 return render_template("events/publish_confirm.html", event=event, warnings=warnings)
         try:
-            services.set_event_status(event, form.status.data, _actor())
+            services.set_event_status(event, form.status.data, current_actor())
         except (ValidationError, Conflict) as error:
             flash(str(error.message), "danger")
         else:
@@ -134,7 +124,7 @@ def delete(event):
     form = DeleteForm()
     if form.validate_on_submit():
         try:
-            services.delete_event(event, form.confirm_slug.data, _actor())
+            services.delete_event(event, form.confirm_slug.data, current_actor())
         except ValidationError as error:
             flash(str(error.message), "danger")
         else:
@@ -151,7 +141,7 @@ def team(event):
         abort(403)
     if form.validate_on_submit():
         try:
-            sent = invitations.invite_to_team(event, form.email.data, form.role.data, _actor())
+            sent = invitations.invite_to_team(event, form.email.data, form.role.data, current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
@@ -161,7 +151,7 @@ def team(event):
     members = event_team.list_team(event)
     return render_template("events/team.html", event=event, form=form, team=members,
                            pending=invitations.list_pending_invitations(event),
-                           role_forms={g.id: role_form(g, role=g.role) for g in members}), _status(form)
+                           role_forms={g.id: role_form(g, role=g.role) for g in members}), form_status(form)
 
 
 @bp.route("/<slug>/manage/team/invitations/<int:invitation_id>/revoke", methods=["POST"])
@@ -172,7 +162,7 @@ def team_invitation_revoke(event, invitation_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            invitations.revoke_team_invitation(invitation, _actor())
+            invitations.revoke_team_invitation(invitation, current_actor())
         except Conflict as error:
             flash(str(error.message), "danger")
         else:
@@ -192,7 +182,7 @@ def team_invitation(token: str):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         try:
-            invitations.accept_team_invitation(token, _actor())
+            invitations.accept_team_invitation(token, current_actor())
         except (PermissionDenied, Conflict) as error:
             flash(str(error.message), "danger")
         else:
@@ -201,7 +191,7 @@ def team_invitation(token: str):
     refusal = None
     if current_user.is_authenticated:
         try:
-            invitations.check_can_accept(invitation, _actor())
+            invitations.check_can_accept(invitation, current_actor())
         except PermissionDenied as error:
             refusal = error.message
     return render_template("events/team_invitation.html", invitation=invitation, refusal=refusal,
@@ -222,7 +212,7 @@ def team_role(event, role_id: int):
     form = role_form(grant)
     if form.validate_on_submit():
         try:
-            event_team.change_team_role(grant, form.role.data, _actor())
+            event_team.change_team_role(grant, form.role.data, current_actor())
         except (ValidationError, Conflict) as error:
             flash(str(error.message), "danger")
         else:
@@ -237,7 +227,7 @@ def team_remove(event, role_id: int):
     if ActionForm().validate_on_submit():
         email = grant.email
         try:
-            event_team.remove_team_member(grant, _actor())
+            event_team.remove_team_member(grant, current_actor())
         except Conflict as error:
             flash(str(error.message), "danger")
         else:
@@ -253,13 +243,13 @@ def rooms(event):
         abort(403)
     if form.validate_on_submit():
         try:
-            room = event_rooms.add_room(event, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
+            room = event_rooms.add_room(event, {"name": form.name.data, "capacity": form.capacity.data}, current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("Room %(name)s is added.", name=room.name), "success")
             return redirect(url_for("events.rooms", slug=event.slug))
-    return render_template("events/rooms.html", event=event, form=form, action_form=ActionForm()), _status(form)
+    return render_template("events/rooms.html", event=event, form=form, action_form=ActionForm()), form_status(form)
 
 
 def _room(event, room_id: int):
@@ -276,13 +266,13 @@ def room_edit(event, room_id: int):
     form = RoomForm(obj=room)
     if form.validate_on_submit():
         try:
-            event_rooms.update_room(room, {"name": form.name.data, "capacity": form.capacity.data}, _actor())
+            event_rooms.update_room(room, {"name": form.name.data, "capacity": form.capacity.data}, current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("Room %(name)s is saved.", name=room.name), "success")
             return redirect(url_for("events.rooms", slug=event.slug))
-    return render_template("events/room_edit.html", event=event, room=room, form=form), _status(form)
+    return render_template("events/room_edit.html", event=event, room=room, form=form), form_status(form)
 
 
 @bp.route("/<slug>/manage/rooms/<int:room_id>/delete", methods=["POST"])
@@ -292,7 +282,7 @@ def room_delete(event, room_id: int):
     if ActionForm().validate_on_submit():
         name = room.name
         try:
-            event_rooms.delete_room(room, _actor())
+            event_rooms.delete_room(room, current_actor())
         except Conflict as error:
             flash(str(error.message), "danger")
         else:

@@ -39,7 +39,7 @@ def attending(user, now: datetime | None = None) -> list[Attending]:
     now = now or utcnow()
     rows = db.session.execute(
         select(Registration, Event).join(Event, Event.id == Registration.event_id)
-        .where(Registration.user_id == user.id, Event.status.in_(("published", "cancelled")))
+        .where(Registration.user_id == user.id, Event.is_public)
         .order_by(Event.start_date, Event.id)).all()
     groups = _visible_groups([registration.id for registration, _event in rows])
     result = [Attending(event, registration, waitlist_position(registration), groups.get(registration.id, []),

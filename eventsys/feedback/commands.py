@@ -26,11 +26,12 @@ def create_feedback_forms_command(slug: str):
     plenary, keynote, panel and working-group session that has none (safe to run again)."""
     from eventsys.events.reading import get_event_by_slug
     from eventsys.feedback.services import ensure_default_forms
+    from eventsys.permissions import SYSTEM
 
     event = get_event_by_slug(slug)
     if event is None:
         raise click.ClickException(f"No event with the slug {slug!r}.")
-    click.echo(f"created {ensure_default_forms(event)} feedback forms for {event.slug}")
+    click.echo(f"created {ensure_default_forms(event, SYSTEM)} feedback forms for {event.slug}")
 
 
 COMMANDS = (send_feedback_requests_command, create_feedback_forms_command)

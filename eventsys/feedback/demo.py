@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select
 
 from eventsys.extensions import db
+from eventsys.permissions import SYSTEM
 from eventsys.feedback import audience
 from eventsys.feedback.models import (FeedbackAnswer, FeedbackQuestion, FeedbackRespondent, FeedbackResponse,
                                       random_id)
@@ -138,7 +139,7 @@ def insert_responses(form, questions, registration_ids, rng: random.Random, open
 def load_feedback_demo(event, now: datetime | None = None) -> int:
     """Responses for the event's finished sessions; returns how many were added."""
     now = now or utcnow()
-    ensure_default_forms(event)
+    ensure_default_forms(event, SYSTEM)
     rng = random.Random(f"feedback-demo-{event.id}")
     registration_ids = list(db.session.scalars(select(Registration.id).where(
         Registration.event_id == event.id, Registration.status == CONFIRMED,

@@ -9,26 +9,21 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from eventsys import inputrules, permissions
-from eventsys.access import event_organiser
+from eventsys.access import current_actor, event_organiser
 from eventsys.errors import DomainError
 from eventsys.feedback import answering, export, questions, results, services
 from eventsys.feedback.forms import FormSettingsForm, NewFormForm, QuestionForm
 from eventsys.feedback.views import bp
 from eventsys.feedback.window import form_window
-from eventsys.forms import ActionForm, apply_domain_error, as_choices
+from eventsys.forms import ActionForm, apply_domain_error, as_choices, form_status
 from eventsys.timeutil import utcnow
 
 manage = event_organiser(permissions.can_manage_event)
 see_results = event_organiser(permissions.can_write_report)
 export_guard = event_organiser(permissions.can_view_participants)
 BASE = "/events/<slug>/manage/feedback"
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _form_or_404(event, form_id: int):
@@ -59,7 +54,7 @@ def manage_forms(event):
 @manage
 def create_default_forms(event):
     if ActionForm().validate_on_submit():
-        created = services.ensure_default_forms(event, _actor())
+        created = services.ensure_default_forms(event, current_actor())
         flash(_("%(n)s feedback forms created.", n=created) if created else
               _("Every session that gets one by default already has a feedback form."), "success")
     return redirect(url_for("feedback.manage_forms", slug=event.slug))
@@ -72,7 +67,7 @@ def create_form(event):
     if new.validate_on_submit():
         slot_id = new.slot_id.data
         try:
-            form = services.create_form(event, None if slot_id == "event" else _int_or_0(slot_id), _actor())
+            form = services.create_form(event, None if slot_id == "event" else _int_or_0(slot_id), current_actor())
         except DomainError as error:
             flash(str(error.message), "warning")
         else:
@@ -105,13 +100,13 @@ def edit_form(event, form_id: int):
     settings = FormSettingsForm(data=services.settings_form_data(form, event))
     if settings.validate_on_submit():
         try:
-            services.update_form_settings(form, settings.values(), _actor())
+            services.update_form_settings(form, settings.values(), current_actor())
         except DomainError as error:
             apply_domain_error(settings, error)
         else:
             flash(_("The form's settings are saved."), "success")
             return redirect(url_for("feedback.edit_form", slug=event.slug, form_id=form.id))
-    return _edit_page(event, form, 400 if settings.errors or settings.form_errors else 200, settings=settings)
+    return _edit_page(event, form, form_status(settings), settings=settings)
 
 
 @bp.route(BASE + "/<int:form_id>/questions/new", methods=["POST"])
@@ -121,7 +116,7 @@ def add_question(event, form_id: int):
     new = QuestionForm(prefix="new")
     if new.validate_on_submit():
         try:
-            questions.add_question(form, new.values(), _actor())
+            questions.add_question(form, new.values(), current_actor())
         except DomainError as error:
             apply_domain_error(new, error)
         else:
@@ -138,7 +133,7 @@ def edit_question(event, form_id: int, question_id: int):
     edited = QuestionForm(prefix=f"q{question.id}")
     if edited.validate_on_submit():
         try:
-            questions.update_question(question, edited.values(), _actor())
+            questions.update_question(question, edited.values(), current_actor())
         except DomainError as error:
             apply_domain_error(edited, error)
         else:
@@ -154,7 +149,7 @@ def delete_question(event, form_id: int, question_id: int):
     question = services.get_question(form, question_id) or abort(404)
     if ActionForm().validate_on_submit():
         try:
-            questions.delete_question(question, _actor())
+            questions.delete_question(question, current_actor())
         except DomainError as error:
             flash(str(error.message), "warning")
         else:
@@ -167,7 +162,7 @@ def delete_question(event, form_id: int, question_id: int):
 def delete_form(event, form_id: int):
     form = _form_or_404(event, form_id)
     if ActionForm().validate_on_submit():
-        services.delete_form(form, _actor())
+        services.delete_form(form, current_actor())
         flash(_("The feedback form and its responses are deleted."), "success")
     return redirect(url_for("feedback.manage_forms", slug=event.slug))
 
@@ -177,7 +172,7 @@ def delete_form(event, form_id: int):
 def form_results(event, form_id: int):
     form = _form_or_404(event, form_id)
     return render_template("feedback/results.html", event=event, form=form,
-                           results=results.form_results(form, event, _actor()), window=form_window(form, event))
+                           results=results.form_results(form, event, current_actor()), window=form_window(form, event))
 
 
 @bp.route(BASE + "/compare")
@@ -186,7 +181,7 @@ def compare(event):
     order = request.args.get("sort", "mean")
     order = order if order in ("mean", "count", "title") else "mean"
     return render_template("feedback/compare.html", event=event, order=order,
-                           rows=results.compare_slots(event, order, _actor()))
+                           rows=results.compare_slots(event, order, current_actor()))
 
 
 @bp.route(BASE + "/<int:form_id>/export.csv")
@@ -194,7 +189,7 @@ def compare(event):
 def export_csv(event, form_id: int):
     form = _form_or_404(event, form_id)
     try:
-        body = export.export_csv(form, event, _actor())
+        body = export.export_csv(form, event, current_actor())
     except DomainError as error:
         flash(str(error.message), "warning")
         return redirect(url_for("feedback.form_results", slug=event.slug, form_id=form.id))

@@ -12,11 +12,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from eventsys import permissions
 from eventsys.errors import ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.feedback.models import QUESTION_KINDS, FeedbackForm, FeedbackQuestion
-from eventsys.feedback.services import LOCKED, MAX_LABEL, require_manager, has_responses
+from eventsys.feedback.services import CANNOT_CHANGE, LOCKED, MAX_LABEL, has_responses
 
 CHOICE_KINDS = ("single_choice", "multiple_choice")
 MAX_OPTIONS, MAX_OPTION_LENGTH, MAX_END_LABEL = 20, 200, 100
@@ -75,7 +76,7 @@ def clean_question(values: dict) -> dict:
 
 def add_question(form: FeedbackForm, values: dict, actor) -> FeedbackQuestion:
     """Add a question at the end. Refused (ValidationError) once responses have arrived."""
-    require_manager(actor, db.session.get(Event, form.event_id))
+    permissions.require_manager(actor, db.session.get(Event, form.event_id), CANNOT_CHANGE)
     clean = clean_question(values)
     if has_responses(form):
         raise ValidationError(LOCKED)
@@ -102,7 +103,7 @@ def update_question(question: FeedbackQuestion, values: dict, actor) -> Feedback
     """Change a question. After the first response only its wording (question, end labels,
     option texts) may change: ValidationError at the field that tried to change more."""
     form = db.session.get(FeedbackForm, question.form_id)
-    require_manager(actor, db.session.get(Event, form.event_id))
+    permissions.require_manager(actor, db.session.get(Event, form.event_id), CANNOT_CHANGE)
     clean = clean_question(values)
     if has_responses(form):
         _check_locked_change(question, clean)
@@ -115,7 +116,7 @@ def update_question(question: FeedbackQuestion, values: dict, actor) -> Feedback
 def delete_question(question: FeedbackQuestion, actor) -> None:
     """Remove a question; refused (ValidationError) once responses have arrived."""
     form = db.session.get(FeedbackForm, question.form_id)
-    require_manager(actor, db.session.get(Event, form.event_id))
+    permissions.require_manager(actor, db.session.get(Event, form.event_id), CANNOT_CHANGE)
     if has_responses(form):
         raise ValidationError(LOCKED)
     db.session.delete(question)

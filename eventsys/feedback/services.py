@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from eventsys import permissions
 from eventsys.agenda.models import AgendaSlot
-from eventsys.errors import PermissionDenied, ValidationError
+from eventsys.errors import ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.feedback import templates_default
@@ -28,9 +28,7 @@ MAX_LABEL = 300
 LOCKED = _l("Responses have arrived: only the wording can change now, so that every answer keeps its meaning.")
 
 
-def require_manager(actor, event: Event) -> None:
-    if actor is not None and not permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("Only the event's organisers can change its feedback forms."))
+CANNOT_CHANGE = _l("Only the event's organisers can change its feedback forms.")
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -102,11 +100,11 @@ def _new_form(event: Event, slot: AgendaSlot | None) -> FeedbackForm:
     return form
 
 
-def ensure_default_forms(event: Event, actor=None) -> int:
+def ensure_default_forms(event: Event, actor) -> int:
     """Give the event its own form and every plenary, keynote, panel and working-group slot
     (not cancelled) a form from the default templates, where they have none. Idempotent;
-    returns how many forms were created. ``actor`` None is the system (CLI, demo)."""
-    require_manager(actor, event)
+    returns how many forms were created. Jobs (CLI, demo) pass ``permissions.SYSTEM``."""
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     _lock_event(event)
     taken = set(db.session.scalars(select(FeedbackForm.slot_id).where(FeedbackForm.event_id == event.id)))
     created = 0
@@ -128,7 +126,7 @@ def create_form(event: Event, slot_id: int | None, actor) -> FeedbackForm:
     """A form with the default questions for one slot of the event (any kind), or for the
     event itself when ``slot_id`` is None. Raises ValidationError at ``slot_id`` when the
     slot is not the event's or already has a form."""
-    require_manager(actor, event)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     slot = None
     if slot_id is not None:
         slot = db.session.get(AgendaSlot, slot_id)
@@ -146,7 +144,7 @@ def create_form(event: Event, slot_id: int | None, actor) -> FeedbackForm:
 
 def delete_form(form: FeedbackForm, actor) -> None:
     """Delete the form with all its responses and the record of who was asked."""
-    require_manager(actor, db.session.get(Event, form.event_id))
+    permissions.require_manager(actor, db.session.get(Event, form.event_id), CANNOT_CHANGE)
     db.session.delete(form)
     db.session.commit()
 
@@ -164,7 +162,7 @@ def update_form_settings(form: FeedbackForm, values: dict, actor) -> FeedbackFor
     None for the defaults). Raises ValidationError at ``title``, ``anonymous`` (changed
     after the first response), ``opens_at`` or ``closes_at`` (closing before opening)."""
     event = db.session.get(Event, form.event_id)
-    require_manager(actor, event)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     title = " ".join(str(values.get("title") or "").split())
     if not title:
         raise ValidationError(_l("Give the form a title."), field="title")

@@ -6,10 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventsys import permissions
-from eventsys.access import login_required, public
+from eventsys.access import current_actor, login_required, public, visible_event
 from eventsys.errors import DomainError, PermissionDenied
-from eventsys.events.reading import get_event_by_slug
 from eventsys.feedback import answering, audience, requests, services
 from eventsys.feedback import my_events  # noqa: F401  (registers the Attending panel of "My events")
 from eventsys.feedback.forms import answers_from_form, build_answer_form
@@ -21,17 +19,10 @@ from eventsys.feedback import dashboard as _dashboard  # noqa: F401  (registers 
 bp = Blueprint("feedback", __name__)
 
 
-def _visible_event(slug: str):
-    event = get_event_by_slug(slug)
-    if event is None or not permissions.can_see_event(current_user, event):
-        abort(404)
-    return event
-
-
 @bp.route("/events/<slug>/my")
 @login_required
 def my_event(slug: str):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     registration = registration_services.get_registration(event, current_user)
     return render_template("feedback/my_event.html", event=event, registration=registration,
                            statuses=answering.my_forms(event, registration),
@@ -41,12 +32,12 @@ def my_event(slug: str):
 @bp.route("/events/<slug>/feedback/<int:form_id>", methods=["GET", "POST"])
 @login_required
 def answer(slug: str, form_id: int):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     form = services.get_form(event, form_id)
     if form is None:
         abort(404)
     registration = registration_services.get_registration(event, current_user)
-    return _answer_page(event, form, registration, current_user._get_current_object(),
+    return _answer_page(event, form, registration, current_actor(),
                         url_for("feedback.answer", slug=slug, form_id=form_id))
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from eventsys import permissions
 from eventsys.errors import Conflict, ValidationError
 from eventsys.extensions import db
 from eventsys.groups import choice
@@ -25,7 +26,7 @@ from eventsys.groups.mails import MOVED, queue_group_mail
 from eventsys.groups.models import ASSIGNED, AssignmentDraft, GroupMembership, GroupRound, WorkingGroup
 from eventsys.groups.publishing import latest_draft, load_round, refigure, require_ranked
 from eventsys.groups.ranking import current_ranking
-from eventsys.groups.services import _event_of, capacity, require_manager
+from eventsys.groups.services import CANNOT_CHANGE, _event_of, capacity
 from eventsys.registration.models import CONFIRMED, Registration
 from eventsys.timeutil import utcnow
 
@@ -43,7 +44,7 @@ class MoveEffect:
 
 
 def _check(round_: GroupRound, registration: Registration, actor) -> AssignmentDraft | None:
-    require_manager(_event_of(round_), actor)
+    permissions.require_manager(actor, _event_of(round_), CANNOT_CHANGE)
     require_ranked(round_)
     if registration.event_id != round_.event_id or registration.status != CONFIRMED:
         raise ValidationError(_l("Choose a participant with a confirmed registration for this event."),

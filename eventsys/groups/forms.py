@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from eventsys.formatting import event_datetime, event_time
 from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
-from eventsys.forms import (as_choices, BoundedIntegerField, SaneDateTimeLocalField, SingleLineField, WebAddressField,
+from eventsys.forms import (BoundedIntegerField, SaneDateTimeLocalField, SingleLineField, WebAddressField,
                             optional_id, required_id)
 from eventsys.groups.models import GROUP_FORMATS, JOIN_MODES
 from eventsys.groups.services import FORMAT_LABELS, JOIN_MODE_LABELS

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventsys import permissions
-from eventsys.access import event_organiser
+from eventsys.access import current_actor, event_organiser
 from eventsys.errors import DomainError
+from eventsys.forms import form_status
 from eventsys.groups import adjusting, publishing, reading, services
 from eventsys.groups.forms import (ActionForm, GroupForm, LockForm, MoveForm, RoundForm, RunForm,
                                    apply_domain_error, group_initial, round_initial)
@@ -16,10 +17,6 @@ from eventsys.groups.staff import staff_text
 from eventsys.groups.views import bp
 
 MANAGE = "/events/<slug>/manage/groups"
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _round_or_404(event, round_id: int):
@@ -38,10 +35,6 @@ def _group_or_404(event, group_id: int):
 
 def _to_overview(event):
     return redirect(url_for("groups.manage", slug=event.slug))
-
-
-def _status(form) -> int:
-    return 400 if form.errors or form.form_errors else 200
 
 
 @bp.route(MANAGE)
@@ -63,13 +56,13 @@ def new_round(event):
     form = _round_form(event)
     if form.validate_on_submit():
         try:
-            round_ = services.create_round(event, form.values(), _actor())
+            round_ = services.create_round(event, form.values(), current_actor())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The round “%(title)s” is created. Now add its groups.", title=round_.title), "success")
             return _to_overview(event)
-    return render_template("groups/round_form.html", event=event, form=form, round=None), _status(form)
+    return render_template("groups/round_form.html", event=event, form=form, round=None), form_status(form)
 
 
 @bp.route(MANAGE + "/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -79,13 +72,13 @@ def edit_round(event, round_id):
     form = _round_form(event, round_)
     if form.validate_on_submit():
         try:
-            services.update_round(round_, form.values(), _actor())
+            services.update_round(round_, form.values(), current_actor())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The round “%(title)s” is saved.", title=round_.title), "success")
             return _to_overview(event)
-    return render_template("groups/round_form.html", event=event, form=form, round=round_), _status(form)
+    return render_template("groups/round_form.html", event=event, form=form, round=round_), form_status(form)
 
 
 @bp.route(MANAGE + "/rounds/<int:round_id>/delete", methods=["POST"])
@@ -94,7 +87,7 @@ def delete_round(event, round_id):
     round_ = _round_or_404(event, round_id)
     title = round_.title
     if ActionForm().validate_on_submit():
-        services.delete_round(round_, _actor())
+        services.delete_round(round_, current_actor())
         flash(_("The round “%(title)s” is deleted.", title=title), "success")
     return _to_overview(event)
 
@@ -108,13 +101,13 @@ def _group_form(event, group=None):
 def _save_group(event, form, save, template_args):
     if form.validate_on_submit():
         try:
-            save(form.values(), _actor(), staff_text=form.staff.data or "", slot_ids=form.slot_ids.data or [])
+            save(form.values(), current_actor(), staff_text=form.staff.data or "", slot_ids=form.slot_ids.data or [])
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The group “%(title)s” is saved.", title=form.title.data), "success")
             return _to_overview(event)
-    return render_template("groups/group_form.html", event=event, form=form, **template_args), _status(form)
+    return render_template("groups/group_form.html", event=event, form=form, **template_args), form_status(form)
 
 
 @bp.route(MANAGE + "/rounds/<int:round_id>/groups/new", methods=["GET", "POST"])
@@ -140,7 +133,7 @@ def delete_group(event, group_id):
     title = group.title
     if ActionForm().validate_on_submit():
         try:
-            services.delete_group(group, _actor())
+            services.delete_group(group, current_actor())
         except DomainError as error:
             flash(str(error.message), "danger")
         else:
@@ -161,13 +154,13 @@ def assignment(event, round_id):
     form = RunForm()
     if form.validate_on_submit():
         try:
-            publishing.run_assignment(round_, _actor(), place_unranked=form.place_unranked.data)
+            publishing.run_assignment(round_, current_actor(), place_unranked=form.place_unranked.data)
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The assignment is computed. Check it, adjust it, then publish it."), "success")
             return _back_to_assignment(event, round_)
-    return _assignment_page(event, round_, form, status=_status(form))
+    return _assignment_page(event, round_, form, status=form_status(form))
 
 
 def _registration_or_404(event, registration_id):
@@ -204,7 +197,7 @@ def move(event, round_id):
     registration = _registration_or_404(event, form.registration_id.data)
     group = _group_or_404(event, form.group_id.data)
     try:
-        effect = adjusting.move_participant(round_, registration, group, _actor(), allow_over=form.allow_over.data)
+        effect = adjusting.move_participant(round_, registration, group, current_actor(), allow_over=form.allow_over.data)
     except DomainError as error:
         return _assignment_page(event, round_, error=str(error.message), status=error.status_code)
     flash(_effect_message(effect), "success")
@@ -221,7 +214,7 @@ def lock(event, round_id):
     registration = _registration_or_404(event, form.registration_id.data)
     locked = form.locked.data != "0"
     try:
-        adjusting.set_lock(round_, registration, locked, _actor())
+        adjusting.set_lock(round_, registration, locked, current_actor())
     except DomainError as error:
         return _assignment_page(event, round_, error=str(error.message), status=error.status_code)
     flash(_("Locked: a new run keeps this place.") if locked else _("Unlocked: a new run may move them."), "success")
@@ -234,7 +227,7 @@ def publish(event, round_id):
     round_ = _round_or_404(event, round_id)
     if ActionForm().validate_on_submit():
         try:
-            report = publishing.publish_round(round_, _actor())
+            report = publishing.publish_round(round_, current_actor())
         except DomainError as error:
             flash(str(error.message), "danger")
         else:

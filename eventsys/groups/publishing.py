@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
+from eventsys import permissions
 from eventsys.errors import Conflict, ValidationError
 from eventsys.extensions import db
 from eventsys.groups import assignment as core
@@ -32,7 +33,7 @@ from eventsys.groups import choice
 from eventsys.groups.mails import ASSIGNED as MAIL_ASSIGNED, UNASSIGNED, queue_group_mail
 from eventsys.groups.models import (ASSIGNED, RANKED, AssignmentDraft, GroupMembership, GroupPreference,
                                     GroupRound, WorkingGroup)
-from eventsys.groups.services import _event_of, require_manager, reserved
+from eventsys.groups.services import CANNOT_CHANGE, _event_of, reserved
 from eventsys.registration.models import CONFIRMED, Registration
 from eventsys.timeutil import utcnow
 
@@ -113,7 +114,7 @@ def require_ranked(round_: GroupRound) -> None:
 def run_assignment(round_: GroupRound, actor, place_unranked: bool = True,
                    now: datetime | None = None) -> AssignmentDraft:
     """Compute the optimal assignment and the FCFS baseline; store them as a new draft."""
-    require_manager(_event_of(round_), actor)
+    permissions.require_manager(actor, _event_of(round_), CANNOT_CHANGE)
     require_ranked(round_)
     previous = latest_draft(round_)
     data = load_round(round_, previous)
@@ -194,7 +195,7 @@ def publish_round(round_: GroupRound, actor, now: datetime | None = None, notify
     Raises ValidationError (no draft, or groups changed since) or Conflict (a pool over
     capacity beyond what locks force: run again)."""
     event, now = _event_of(round_), now or utcnow()
-    require_manager(event, actor)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     require_ranked(round_)
     draft = latest_draft(round_)
     if draft is None:

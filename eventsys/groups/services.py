@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from eventsys import inputrules, permissions
 from eventsys.agenda.models import AgendaSlot
 from eventsys.agenda.services import local_to_utc
-from eventsys.errors import Conflict, PermissionDenied, ValidationError
+from eventsys.errors import Conflict, ValidationError
 from eventsys.events.models import Room
 from eventsys.extensions import db
 from eventsys.groups import choice
@@ -108,9 +108,7 @@ def capacity(group: WorkingGroup, mode: str) -> int:
     return max(seats - reserved(group, mode), 0)
 
 
-def require_manager(event, actor) -> None:
-    if not permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("You cannot change the working groups of this event."))
+CANNOT_CHANGE = _l("You cannot change the working groups of this event.")
 
 
 # --- rounds -------------------------------------------------------------------------------
@@ -138,7 +136,7 @@ def _round_values(event, values: dict) -> dict:
 
 def create_round(event, values: dict, actor) -> GroupRound:
     """A new round of parallel groups. Times are wall times in the event's zone."""
-    require_manager(event, actor)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     round_ = GroupRound(event_id=event.id, **_round_values(event, values))
     db.session.add(round_)
     db.session.commit()
@@ -148,7 +146,7 @@ def create_round(event, values: dict, actor) -> GroupRound:
 def update_round(round_: GroupRound, values: dict, actor) -> GroupRound:
     """Change a round; its join mode is fixed once participants hold places in it."""
     event = _event_of(round_)
-    require_manager(event, actor)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     clean = _round_values(event, values)
     if clean["join_mode"] != round_.join_mode and _members(round_) > 0:
         raise ValidationError(_l("Participants already hold places in this round: its join mode "
@@ -161,7 +159,7 @@ def update_round(round_: GroupRound, values: dict, actor) -> GroupRound:
 
 def delete_round(round_: GroupRound, actor) -> None:
     """Delete the round with its groups, preferences, places and drafts."""
-    require_manager(_event_of(round_), actor)
+    permissions.require_manager(actor, _event_of(round_), CANNOT_CHANGE)
     db.session.delete(round_)
     db.session.commit()
 
@@ -231,7 +229,7 @@ def _check_seats(group: WorkingGroup, staff: list[StaffLine]) -> None:
 def create_group(round_: GroupRound, values: dict, actor, staff_text: str = "", slot_ids=()) -> WorkingGroup:
     """A new group in ``round_`` (see the module's rules)."""
     event = _event_of(round_)
-    require_manager(event, actor)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     clean, staff, slots = _group_values(event, values), parse_staff(staff_text), _slots(event, slot_ids)
     group = WorkingGroup(round_id=round_.id, event_id=event.id, **clean)
     group.in_person_taken = group.online_taken = 0
@@ -247,7 +245,7 @@ def update_group(group: WorkingGroup, values: dict, actor, staff_text: str = "",
     """Change a group. More seats in a direct-choice round promote its waitlist at once;
     returns the promoted places."""
     event = _event_of(group)
-    require_manager(event, actor)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     clean, staff, slots = _group_values(event, values), parse_staff(staff_text), _slots(event, slot_ids)
     choice.lock_groups([group.id])
     db.session.refresh(group, ["in_person_taken", "online_taken"])
@@ -265,7 +263,7 @@ def update_group(group: WorkingGroup, values: dict, actor, staff_text: str = "",
 
 def delete_group(group: WorkingGroup, actor) -> None:
     """Delete a group nobody holds a place in (its preferences go with it)."""
-    require_manager(_event_of(group), actor)
+    permissions.require_manager(actor, _event_of(group), CANNOT_CHANGE)
     held = _members(group.round, group.id)
     if held:
         raise Conflict(_l("%(n)s participants hold places in “%(title)s”: move them to other groups first.",

@@ -8,10 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventsys import permissions
-from eventsys.access import login_required
+from eventsys.access import current_actor, login_required, visible_event
 from eventsys.errors import DomainError
-from eventsys.events.reading import get_event_by_slug
+from eventsys.forms import form_status
 from eventsys.groups import choice, ranking, reading, services
 from eventsys.groups.forms import ChooseForm, apply_domain_error, build_rank_form, ranking_from
 from eventsys.groups.models import GROUP_WAITLISTED
@@ -33,15 +32,9 @@ def labels() -> dict:
             "stakeholder_labels": STAKEHOLDER_LABELS}
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _participant(slug: str):
     """(event, confirmed registration or None); 404 for events the user may not see."""
-    event = get_event_by_slug(slug)
-    if event is None or not permissions.can_see_event(current_user, event):
-        abort(404)
+    event = visible_event(slug)
     registration = get_registration(event, current_user)
     return event, registration if registration is not None and registration.status == CONFIRMED else None
 
@@ -58,7 +51,7 @@ def _round_or_404(event, round_id: int):
 
 
 def _page(event, registration, status: int = 200, error=None, error_round=None):
-    data = reading.participant_page(event, registration, _actor())
+    data = reading.participant_page(event, registration, current_actor())
     return render_template("groups/index.html", event=event, registration=registration, error=error,
                            error_round=error_round, **data), status
 
@@ -86,7 +79,7 @@ def choose(slug, round_id):
     if group is None:
         abort(404)
     try:
-        membership = choice.choose_group(round_, registration, group, _actor())
+        membership = choice.choose_group(round_, registration, group, current_actor())
     except DomainError as error:
         return _page(event, registration, error.status_code, str(error.message), round_.id)
     if membership.status == GROUP_WAITLISTED:
@@ -110,13 +103,13 @@ def rank(slug, round_id):
     state = ranking.ranking_state(round_)
     if form.validate_on_submit():
         try:
-            ranking.save_ranking(round_, registration, ranking_from(form), _actor())
+            ranking.save_ranking(round_, registration, ranking_from(form), current_actor())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             flash(_("Your ranking for “%(title)s” is saved. You can change it until the deadline.",
                     title=round_.title), "success")
             return redirect(url_for("groups.index", slug=event.slug, _anchor=f"round-{round_.id}"))
-    status = 400 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template("groups/rank.html", event=event, round=round_, form=form, groups=groups, state=state,
                            state_message=ranking.STATE_MESSAGES.get(state)), status

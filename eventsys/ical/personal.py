@@ -22,12 +22,12 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from eventsys.auth.models import User
-from eventsys.events.models import Event
+from eventsys.events.models import Event, is_public_status
 from eventsys.groups.models import ASSIGNED, GroupMembership
 from eventsys.ical import tokens
 from eventsys.ical.build import CalendarSlot, FeedMeta, build_personal_ics, select_personal_slots
 from eventsys.ical.models import CalendarToken
-from eventsys.ical.services import (AUDIENCE, EVENT_COLUMNS, PUBLIC_STATUSES, EventInfo, FeedState,
+from eventsys.ical.services import (AUDIENCE, EVENT_COLUMNS, EventInfo, FeedState,
                                     base_url, calendar_slot, digest, feed_labels, load_slots,
                                     user_locale, state_rows)
 from eventsys.registration.models import CONFIRMED, Registration
@@ -116,7 +116,7 @@ def _participations(rows) -> tuple[list[Participation], datetime | None]:
             groups[row.r_id].add(row.m_group)
     parts = [Participation(EventInfo.from_row(row), AUDIENCE[row.r_mode], frozenset(groups[r_id]))
              for r_id, row in found.items()
-             if row.r_status == CONFIRMED and row.e_status in PUBLIC_STATUSES and row.r_mode in AUDIENCE]
+             if row.r_status == CONFIRMED and is_public_status(row.e_status) and row.r_mode in AUDIENCE]
     return parts, max((s for s in stamps if s is not None), default=None)
 
 

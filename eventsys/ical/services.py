@@ -40,7 +40,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, select
 
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker
-from eventsys.events.models import Event, Room
+from eventsys.events.models import PUBLIC_STATUSES, Event, Room, is_public_status
 from eventsys.extensions import db
 from eventsys.groups.models import WorkingGroup, working_group_slot
 from eventsys.ical.build import (CalendarEventSummary, CalendarSlot, FeedLabels, FeedMeta, SpeakerLine,
@@ -49,7 +49,6 @@ from eventsys.markdown import markdown_to_text
 from eventsys.series.models import Series
 from eventsys.speakers.models import Speaker, is_public_speaker
 
-PUBLIC_STATUSES = ("published", "cancelled")
 ROLE_LABELS = {"speaker": _l("Speaker"), "chair": _l("Chair"), "moderator": _l("Moderator"),
                "panellist": _l("Panellist")}
 AUDIENCE = {"in_person": "in_person", "online": "online"}
@@ -166,7 +165,7 @@ def feed_labels() -> FeedLabels:
 def event_feed_state(slug: str) -> FeedState | None:
     """The agenda feed of a public event (None: no such public event). One query."""
     row = next(iter(state_rows(EVENT_STATE, slug=slug)), None)
-    if row is None or row.e_status not in PUBLIC_STATUSES:
+    if row is None or not is_public_status(row.e_status):
         return None
     info, locale = EventInfo.from_row(row), public_locale()
     return FeedState("event", str(info.id), digest(info.content_version, info.status, locale),
@@ -177,7 +176,7 @@ def event_feed_state(slug: str) -> FeedState | None:
 def slot_feed_state(slug: str, slot_id: int) -> FeedState | None:
     """One slot of a public event, for "add to my calendar". One query."""
     row = next(iter(state_rows(SLOT_STATE, slug=slug, slot_id=slot_id)), None)
-    if row is None or row.e_status not in PUBLIC_STATUSES or row.slot_id is None:
+    if row is None or not is_public_status(row.e_status) or row.slot_id is None:
         return None
     info, locale = EventInfo.from_row(row), public_locale()
     return FeedState("slot", f"{info.id}:{slot_id}", digest(info.content_version, info.status, locale),

@@ -15,10 +15,9 @@ from datetime import timezone
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.http import http_date
 
-from eventsys.access import login_required, public
+from eventsys.access import current_actor, login_required, public
 from eventsys.forms import ActionForm
 from eventsys.ical import personal, services, tokens
 from eventsys.ical.cache import etag_for
@@ -58,7 +57,7 @@ def personal_feed(token):
 @bp.route("/calendar/")
 @login_required
 def my_agenda():
-    user = current_user._get_current_object()
+    user = current_actor()
     token = tokens.calendar_token(user)
     https = current_app.config["BASE_URL"].rstrip("/") + url_for("ical.personal_feed", token=token)
     webcal = "webcal://" + https.split("://", 1)[1]
@@ -71,7 +70,7 @@ def my_agenda():
 def reset():
     if not ActionForm().validate_on_submit():
         abort(400)
-    tokens.reset_calendar_token(current_user._get_current_object())
+    tokens.reset_calendar_token(current_actor())
     flash(_("Your calendar address has been reset. The old one no longer works: subscribe again "
             "with the new one."), "success")
     return redirect(url_for("ical.my_agenda"))

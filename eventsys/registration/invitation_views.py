@@ -11,7 +11,7 @@ from eventsys.access import public
 from eventsys.auth.forms import ResetPasswordForm
 from eventsys.errors import DomainError
 from eventsys.events.reading import get_event_by_slug
-from eventsys.forms import ActionForm, apply_domain_error
+from eventsys.forms import ActionForm, apply_domain_error, form_status
 from eventsys.registration import invitations
 from eventsys.registration.views import bp
 
@@ -43,7 +43,7 @@ def invitation(slug: str, token: str):
             flash(_("Your place is confirmed and your password is set."), "success")
             return redirect(url_for("registration.mine", slug=event.slug))
     return render_template("registration/invitation.html", event=event, registration=registration, form=form,
-                           decline_form=ActionForm(), token=token), 400 if form.errors else 200
+                           decline_form=ActionForm(), token=token), form_status(form)
 
 
 @bp.route("/registration/invitation/<token>/decline", methods=["POST"])

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
-from flask_login import current_user
 
 from eventsys import panels, permissions
-from eventsys.access import event_organiser
+from eventsys.access import current_actor, event_organiser
 from eventsys.auth.forms import STAKEHOLDER_LABELS
 from eventsys.errors import DomainError
-from eventsys.forms import ActionForm, apply_domain_error, page_arg
+from eventsys.forms import ActionForm, apply_domain_error, form_status, page_arg
 from eventsys.registration import (exports, invitations, messaging, organiser, participant_record, participants,
                                    services)
 from eventsys.registration.manage_forms import AddParticipantForm, MessageForm, MoveForm, QuestionForm, SettingsForm
@@ -25,14 +24,6 @@ from eventsys.registration.views import bp
 
 manage = event_organiser(permissions.can_manage_event)
 view_participants = event_organiser(permissions.can_view_participants)
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _status(form) -> int:
-    return 400 if form.errors or form.form_errors else 200
 
 
 def _registration_or_404(event, registration_id: int):
@@ -52,7 +43,7 @@ def manage_settings(event):
     form = SettingsForm(data=organiser.settings_form_data(event, settings))
     if form.validate_on_submit():
         try:
-            promoted = organiser.update_settings(event, form.values(modes), _actor())
+            promoted = organiser.update_settings(event, form.values(modes), current_actor())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -62,7 +53,7 @@ def manage_settings(event):
                                "%(num)s people moved from the waiting list into the new seats.", len(promoted)), "info")
             return redirect(url_for("registration.manage_settings", slug=event.slug))
     return render_template("registration/manage_settings.html", event=event, settings=settings, form=form,
-                           modes=modes), _status(form)
+                           modes=modes), form_status(form)
 
 
 @bp.route("/manage/registration/questions", methods=["GET", "POST"])
@@ -71,14 +62,14 @@ def manage_questions(event):
     form = QuestionForm()
     if form.validate_on_submit():
         try:
-            organiser.create_question(event, form.values(), _actor())
+            organiser.create_question(event, form.values(), current_actor())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The question is added."), "success")
             return redirect(url_for("registration.manage_questions", slug=event.slug))
     return render_template("registration/manage_questions.html", event=event, form=form, action_form=ActionForm(),
-                           questions=services.questions_for(event)), _status(form)
+                           questions=services.questions_for(event)), form_status(form)
 
 
 def _question_or_404(event, question_id: int):
@@ -95,14 +86,14 @@ def edit_question(event, question_id: int):
     form = QuestionForm(obj=question, data={"options": "\n".join(question.options or [])})
     if form.validate_on_submit():
         try:
-            organiser.update_question(question, form.values(), _actor())
+            organiser.update_question(question, form.values(), current_actor())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The question is saved."), "success")
             return redirect(url_for("registration.manage_questions", slug=event.slug))
     return render_template("registration/manage_question_edit.html", event=event, form=form,
-                           question=question), _status(form)
+                           question=question), form_status(form)
 
 
 @bp.route("/manage/registration/questions/<int:question_id>/delete", methods=["POST"])
@@ -110,7 +101,7 @@ def edit_question(event, question_id: int):
 def delete_question(event, question_id: int):
     question = _question_or_404(event, question_id)
     if ActionForm().validate_on_submit():
-        organiser.delete_question(question, _actor())
+        organiser.delete_question(question, current_actor())
         flash(_("The question and its answers are deleted."), "success")
     return redirect(url_for("registration.manage_questions", slug=event.slug))
 
@@ -119,7 +110,7 @@ def delete_question(event, question_id: int):
 @manage
 def add_template_questions(event):
     if ActionForm().validate_on_submit():
-        added = organiser.add_template_questions(event, _actor())
+        added = organiser.add_template_questions(event, current_actor())
         flash(ngettext("%(num)s question added from the template.", "%(num)s questions added from the template.", added)
               if added
               else _("The event already has the template's questions."), "success" if added else "info")
@@ -143,7 +134,7 @@ def manage_participants(event):
 @bp.route("/manage/registration/participants/<int:registration_id>")
 @view_participants
 def manage_participant(event, registration_id: int):
-    record = participant_record.participant_record(event, _registration_or_404(event, registration_id), _actor())
+    record = participant_record.participant_record(event, _registration_or_404(event, registration_id), current_actor())
     return render_template("registration/manage_participant.html", event=event, record=record,
                            r=record.registration, action_form=ActionForm(),
                            modes=services.offered_modes(event, services.get_settings(event)),
@@ -155,7 +146,7 @@ def _participant_action(event, registration_id: int, action, done: str):
     registration = _registration_or_404(event, registration_id)
     if ActionForm().validate_on_submit():
         try:
-            action(registration, _actor())
+            action(registration, current_actor())
         except DomainError as error:
             flash(str(error.message), "danger")
         else:
@@ -206,13 +197,13 @@ def add_participant(event):
     if form.validate_on_submit():
         try:
             registration = participants.add_participant(
-                event, {"email": form.email.data, "name": form.name.data, "mode": form.mode.data}, _actor())
+                event, {"email": form.email.data, "name": form.name.data, "mode": form.mode.data}, current_actor())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             _flash_added(registration, form.email.data)
             return redirect(url_for("registration.manage_participants", slug=event.slug))
-    return render_template("registration/manage_add.html", event=event, form=form), _status(form)
+    return render_template("registration/manage_add.html", event=event, form=form), form_status(form)
 
 
 def _flash_added(registration, email: str) -> None:
@@ -232,7 +223,7 @@ def _flash_added(registration, email: str) -> None:
 # --- exports and messages -----------------------------------------------------------------
 
 def _export(event, extension: str, mimetype: str, writer) -> Response:
-    header, rows = exports.participant_table(event, _actor(), ParticipantFilters.from_args(request.args))
+    header, rows = exports.participant_table(event, current_actor(), ParticipantFilters.from_args(request.args))
     body = writer(header, rows)
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{event.slug}-participants.{extension}"',
@@ -261,7 +252,7 @@ def message_participants(event):
         try:
             count = messaging.count_recipients(event, form.status.data, form.mode.data)
             if form.send.data:
-                log, sent = messaging.send_message(event, {k: f.data for k, f in form._fields.items()}, _actor())
+                log, sent = messaging.send_message(event, {k: f.data for k, f in form._fields.items()}, current_actor())
                 flash(ngettext("Your message is on its way to %(num)s person.",
                                "Your message is on its way to %(num)s people.", log.recipients) if sent else
                       ngettext("This message was already sent to %(num)s person.",
@@ -270,4 +261,4 @@ def message_participants(event):
         except DomainError as error:
             apply_domain_error(form, error)
     return render_template("registration/manage_message.html", event=event, form=form, count=count,
-                           sent=messaging.sent_messages(event)), _status(form)
+                           sent=messaging.sent_messages(event)), form_status(form)

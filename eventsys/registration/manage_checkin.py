@@ -5,21 +5,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from eventsys import permissions
-from eventsys.access import event_organiser
+from eventsys.access import current_actor, event_organiser
 from eventsys.errors import DomainError
-from eventsys.forms import ActionForm, apply_domain_error
+from eventsys.forms import ActionForm, apply_domain_error, form_status
 from eventsys.registration import checkin as door_services, door_search, participants
 from eventsys.registration.manage_forms import AttendanceImportForm
 from eventsys.registration.views import bp
 
 door = event_organiser(permissions.can_check_in)
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _registration_or_404(event, registration_id: int):
@@ -39,7 +34,7 @@ def _back_to_door(event):
 def checkin(event):
     q = (request.args.get("q") or "").strip()
     checked_in, expected = door_services.door_counts(event)
-    found = door_search.find_at_door(event, q, _actor())
+    found = door_search.find_at_door(event, q, current_actor())
     return render_template("registration/checkin.html", event=event, q=q, found=found, checked_in=checked_in,
                            today=door_services.checkins_today(event, [r.id for r in found.people]),
                            expected=expected, action_form=ActionForm(), min_letters=door_search.MIN_LETTERS,
@@ -52,7 +47,7 @@ def checkin_registration(event, registration_id: int):
     registration = _registration_or_404(event, registration_id)
     if ActionForm().validate_on_submit():
         try:
-            done = door_services.check_in(registration, _actor())
+            done = door_services.check_in(registration, current_actor())
         except DomainError as error:
             flash(str(error.message), "danger")
         else:
@@ -66,7 +61,7 @@ def checkin_registration(event, registration_id: int):
 def undo_checkin(event, registration_id: int):
     registration = _registration_or_404(event, registration_id)
     if ActionForm().validate_on_submit():
-        door_services.undo_check_in(registration, _actor())
+        door_services.undo_check_in(registration, current_actor())
         flash(_("The check-in is undone."), "info")
     return _back_to_door(event)
 
@@ -76,7 +71,7 @@ def undo_checkin(event, registration_id: int):
 def checkin_scan(event, qr_token: str):
     # A GET that changes state on purpose: a phone camera opens the code's address. The
     # token is a 144-bit secret of one registration, so it cannot be forged from outside.
-    result = door_services.scan(event, qr_token, _actor())
+    result = door_services.scan(event, qr_token, current_actor())
     return render_template("registration/checkin_scan.html", event=event, result=result,
                            undo_form=ActionForm()), 200 if result.ok else 404 if result.outcome == "unknown" else 409
 
@@ -89,13 +84,13 @@ def attendance(event):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            report = door_services.import_attendance(event, upload.read() if upload else b"", _actor())
+            report = door_services.import_attendance(event, upload.read() if upload else b"", current_actor())
         except DomainError as error:
             apply_domain_error(form, error)
     q = (request.args.get("q") or "").strip()
-    status = 400 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template("registration/checkin_attendance.html", event=event, form=form, report=report, q=q,
-                           found=door_search.find_online(event, q, _actor()), action_form=ActionForm(),
+                           found=door_search.find_online(event, q, current_actor()), action_form=ActionForm(),
                            min_letters=door_search.MIN_LETTERS, max_results=door_search.MAX_RESULTS), status
 
 
@@ -105,7 +100,7 @@ def mark_attendance(event, registration_id: int):
     registration = _registration_or_404(event, registration_id)
     if ActionForm().validate_on_submit():
         try:
-            door_services.set_online_attendance(registration, request.form.get("attended") == "1", _actor())
+            door_services.set_online_attendance(registration, request.form.get("attended") == "1", current_actor())
         except DomainError as error:
             flash(str(error.message), "danger")
     q = (request.form.get("q") or "").strip()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager
 
 from eventsys import mail, permissions
 from eventsys.auth.models import User
-from eventsys.errors import PermissionDenied, ValidationError
+from eventsys.errors import ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.registration.models import CONFIRMED, MODES, PENDING, WAITLISTED, Registration, RegistrationMessage
@@ -70,8 +70,7 @@ def send_message(event: Event, values: dict, actor) -> tuple[RegistrationMessage
     Raises PermissionDenied (cannot manage the event) and ValidationError at the field:
     empty or too long subject or body, unknown filters, a malformed batch id.
     """
-    if not permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("Only the event's organisers can message participants."))
+    permissions.require_manager(actor, event, _l("Only the event's organisers can message participants."))
     batch_id = values.get("batch_id") or ""
     if not BATCH_RE.match(batch_id):
         raise ValidationError(_l("This form has expired. Please reload the page and try again."))

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from eventsys import permissions
 from eventsys.auth.forms import STAKEHOLDER_LABELS
 from eventsys.auth.models import STAKEHOLDER_CATEGORIES
-from eventsys.errors import PermissionDenied, ValidationError
+from eventsys.errors import ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.registration import services
@@ -31,9 +31,7 @@ MAX_OPTIONS, MAX_OPTION_LENGTH, MAX_CAPACITY = 50, 200, 100_000
 MODE_NAMES = {"in_person": _l("in-person"), "online": _l("online")}
 
 
-def _require_manager(actor, event: Event) -> None:
-    if not permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("Only the event's organisers can change its registration."))
+CANNOT_CHANGE = _l("Only the event's organisers can change its registration.")
 
 
 # --- settings ---------------------------------------------------------------------------
@@ -118,7 +116,7 @@ def update_settings(event: Event, values: dict, actor, now: datetime | None = No
     Raises PermissionDenied (cannot manage the event) and ValidationError at the field:
     a bad time or capacity, closing before opening, a capacity below the seats taken.
     """
-    _require_manager(actor, event)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     clean = clean_settings(event, values)
     settings = services.get_settings(event)
     for mode in MODES:
@@ -180,7 +178,7 @@ def _next_position(event: Event) -> int:
 
 def create_question(event: Event, values: dict, actor) -> RegistrationQuestion:
     """Add a question at the end. PermissionDenied; ValidationError at the field."""
-    _require_manager(actor, event)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     question = RegistrationQuestion(event_id=event.id, position=_next_position(event), **clean_question(values))
     db.session.add(question)
     db.session.commit()
@@ -191,7 +189,7 @@ def update_question(question: RegistrationQuestion, values: dict, actor) -> Regi
     """Change a question. Its type cannot change once someone answered it (the answers
     would no longer fit); options can, and earlier answers keep their text.
     PermissionDenied; ValidationError at the field."""
-    _require_manager(actor, question_event(question))
+    permissions.require_manager(actor, question_event(question), CANNOT_CHANGE)
     clean = clean_question(values)
     if clean["kind"] != question.kind and _has_answers(question):
         raise ValidationError(_l("People have answered this question, so its type cannot change. "
@@ -213,7 +211,7 @@ def _has_answers(question: RegistrationQuestion) -> bool:
 
 def delete_question(question: RegistrationQuestion, actor) -> None:
     """Delete a question and every answer to it. PermissionDenied."""
-    _require_manager(actor, question_event(question))
+    permissions.require_manager(actor, question_event(question), CANNOT_CHANGE)
     db.session.execute(delete(RegistrationAnswer).where(RegistrationAnswer.question_id == question.id))
     db.session.delete(question)
     db.session.commit()
@@ -233,7 +231,7 @@ def add_template_questions(event: Event, actor) -> int:
     """Add the template's questions the event does not have yet (same type and label,
     case-insensitive; any country question counts as the country question), so a second
     click adds nothing. Returns how many were added. PermissionDenied."""
-    _require_manager(actor, event)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     existing = db.session.execute(select(RegistrationQuestion.kind, RegistrationQuestion.label)
                                   .where(RegistrationQuestion.event_id == event.id)).all()
     have = {(kind, label.casefold()) for kind, label in existing}

@@ -22,7 +22,7 @@ from eventsys import mail, permissions
 from eventsys.auth import passwords
 from eventsys.auth.models import STAKEHOLDER_CATEGORIES, User
 from eventsys.auth.services import get_user_by_email, normalise_email
-from eventsys.errors import Conflict, PermissionDenied, ValidationError
+from eventsys.errors import Conflict, ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
 from eventsys.registration import invitations, seats, services
@@ -106,9 +106,7 @@ def get_event_registration(event: Event, registration_id: int) -> Registration |
 
 # --- actions ----------------------------------------------------------------------------
 
-def _require(actor, event: Event) -> None:
-    if not permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("Only the event's organisers can change registrations."))
+CANNOT_CHANGE = _l("Only the event's organisers can change registrations.")
 
 
 def _lock(registration: Registration):
@@ -121,7 +119,7 @@ def _lock(registration: Registration):
 def approve_registration(registration: Registration, actor, now: datetime | None = None) -> Registration:
     """Pending -> confirmed (the seat was held while pending); the person is told by
     email. PermissionDenied; Conflict when it is no longer pending."""
-    _require(actor, registration.event)
+    permissions.require_manager(actor, registration.event, CANNOT_CHANGE)
     settings = _lock(registration)
     if registration.status != PENDING:
         db.session.rollback()
@@ -135,7 +133,7 @@ def approve_registration(registration: Registration, actor, now: datetime | None
 def reject_registration(registration: Registration, actor, now: datetime | None = None) -> list[Registration]:
     """Pending -> rejected: the seat is freed and the first in line promoted; both are
     told by email. Returns the promoted. PermissionDenied; Conflict when not pending."""
-    _require(actor, registration.event)
+    permissions.require_manager(actor, registration.event, CANNOT_CHANGE)
     settings = _lock(registration)
     if registration.status != PENDING:
         db.session.rollback()
@@ -158,7 +156,7 @@ def move_registration(registration: Registration, mode: str, actor, now: datetim
     at ``mode`` for a mode not offered, the current mode, or a full mode (with numbers);
     Conflict when the registration is cancelled or rejected."""
     event = registration.event
-    _require(actor, event)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     settings = _lock(registration)
     if registration.status not in services.ACTIVE:
         db.session.rollback()
@@ -209,7 +207,7 @@ def add_participant(event: Event, values: dict, actor, now: datetime | None = No
     field (bad email, missing name for an address without a verified account, a mode not
     offered); Conflict at ``email`` when already registered.
     """
-    _require(actor, event)
+    permissions.require_manager(actor, event, CANNOT_CHANGE)
     if event.status != "published":
         raise Conflict(_l("Publish the event before adding participants: a draft or cancelled event "
                           "takes no registrations."))

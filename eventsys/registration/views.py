@@ -7,11 +7,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventsys import permissions
-from eventsys.access import login_required, public
+from eventsys.access import login_required, public, visible_event
 from eventsys.errors import DomainError
-from eventsys.events.reading import get_event_by_slug
-from eventsys.forms import ActionForm, apply_domain_error
+from eventsys.forms import ActionForm, apply_domain_error, form_status
 from eventsys.registration import event_box  # noqa: F401  (registers the event page's panels)
 from eventsys.registration import availability, checkin, public_list, seats, services
 from eventsys.registration.forms import answers_from_form, build_registration_form, label_modes_with_seats
@@ -19,13 +17,6 @@ from eventsys.registration.forms import answers_from_form, build_registration_fo
 from eventsys.registration import dashboard as _dashboard  # noqa: F401  (registers its part of the Overview)
 
 bp = Blueprint("registration", __name__, url_prefix="/events/<slug>")
-
-
-def _visible_event(slug: str):
-    event = get_event_by_slug(slug)
-    if event is None or not permissions.can_see_event(current_user, event):
-        abort(404)
-    return event
 
 
 def _form_for(event, settings, registration=None):
@@ -43,7 +34,7 @@ def _form_for(event, settings, registration=None):
 @bp.route("/register", methods=["GET", "POST"])
 @login_required
 def register(slug: str):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     settings = services.get_settings(event)
     existing = services.get_registration(event, current_user)
     if existing is not None and existing.status in services.ACTIVE:
@@ -62,7 +53,7 @@ def register(slug: str):
         else:
             flash(_status_message(registration), "success" if registration.holds_seat else "info")
             return redirect(url_for("registration.mine", slug=slug))
-    status = 400 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template("registration/register.html", event=event, settings=settings, form=form,
                            questions=questions, state=state, state_message=services.STATE_MESSAGES.get(state),
                            any_full=any(m.full for m in mode_seats)), status
@@ -80,7 +71,7 @@ def _status_message(registration) -> str:
 @bp.route("/participants")
 @public
 def participants(slug: str):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     return render_template("registration/participants.html", event=event,
                            people=public_list.listed_participants(event))
 
@@ -88,7 +79,7 @@ def participants(slug: str):
 @bp.route("/registration")
 @login_required
 def mine(slug: str):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     registration = services.get_registration(event, current_user)
     if registration is None:
         return redirect(url_for("registration.register", slug=slug))
@@ -117,7 +108,7 @@ def scan_url(registration) -> str:
 @bp.route("/registration/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     registration = services.get_registration(event, current_user)
     if registration is None or registration.status not in services.ACTIVE:
         abort(404)
@@ -134,7 +125,7 @@ def edit(slug: str):
         else:
             flash(_("Your registration is updated."), "success")
             return redirect(url_for("registration.mine", slug=slug))
-    status = 400 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template("registration/edit.html", event=event, form=form, questions=questions,
                            registration=registration), status
 
@@ -142,7 +133,7 @@ def edit(slug: str):
 @bp.route("/registration/cancel", methods=["POST"])
 @login_required
 def cancel(slug: str):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     registration = services.get_registration(event, current_user)
     if registration is None:
         abort(404)

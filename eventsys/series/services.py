@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from eventsys import permissions
 from eventsys.errors import PermissionDenied, ValidationError
 from eventsys.events.models import Event
-from eventsys.events.reading import PUBLIC_STATUSES
 from eventsys.events.rules import SLUG_TAKEN, check_slug, clean_text
 from eventsys.extensions import db
 from eventsys.series.models import Series
@@ -30,7 +29,7 @@ def series_events(series: Series, today: date | None = None) -> tuple[list[Event
     """The series' public events: upcoming ones soonest first, past ones latest first."""
     today = today or utcnow().date()
     events = db.session.scalars(select(Event).where(Event.series_id == series.id,
-                                                    Event.status.in_(PUBLIC_STATUSES))
+                                                    Event.is_public)
                                 .order_by(Event.start_date, Event.id)).all()
     upcoming = [e for e in events if e.end_date >= today]
     past = [e for e in reversed(events) if e.end_date < today]

@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from eventsys.access import login_required, public, series_owner
+from eventsys.access import current_actor, login_required, public, series_owner
 from eventsys.errors import ValidationError
+from eventsys.forms import form_status
 from eventsys.series import services
 from eventsys.series.forms import SeriesForm, apply_domain_error
 
 bp = Blueprint("series", __name__, url_prefix="/series")
-
-
-def _status(form) -> int:
-    return 400 if form.errors else 200
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -23,13 +19,13 @@ def new():
     form = SeriesForm()
     if form.validate_on_submit():
         try:
-            series = services.create_series(form.values(), current_user._get_current_object())
+            series = services.create_series(form.values(), current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The series is created. Choose it when you create or edit an event."), "success")
             return redirect(url_for("series.show", slug=series.slug))
-    return render_template("series/form.html", form=form, series=None), _status(form)
+    return render_template("series/form.html", form=form, series=None), form_status(form)
 
 
 @bp.route("/<slug>")
@@ -48,10 +44,10 @@ def edit(series):
     form = SeriesForm(obj=series)
     if form.validate_on_submit():
         try:
-            services.update_series(series, form.values(), current_user._get_current_object())
+            services.update_series(series, form.values(), current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The series is saved."), "success")
             return redirect(url_for("series.show", slug=series.slug))
-    return render_template("series/form.html", form=form, series=series), _status(form)
+    return render_template("series/form.html", form=form, series=series), form_status(form)

@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from eventsys.forms import ActionForm, apply_domain_error, as_choices  # noqa: F401  (re-exported)
-from eventsys.forms import as_choices, SingleLineEmailField, SingleLineField, WebAddressField
+from eventsys.forms import SingleLineEmailField, SingleLineField, WebAddressField
 from eventsys.reference import country_choices
 from eventsys.speakers.services import BIO_MAX, ORGANISER_FIELDS, PROFILE_FIELDS
 

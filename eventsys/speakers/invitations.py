@@ -13,11 +13,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from eventsys import mail
+from eventsys import mail, permissions
 from eventsys.errors import Conflict, ValidationError
 from eventsys.extensions import db
 from eventsys.speakers.models import Speaker
-from eventsys.speakers.services import PROFILE_FIELDS, PhotoChange, require_manager, validate_speaker_values
+from eventsys.speakers.services import CANNOT_MANAGE, PROFILE_FIELDS, PhotoChange, validate_speaker_values
 from eventsys.timeutil import utcnow
 
 INVITATION_SALT = "eventsys.speaker-invitation"
@@ -68,7 +68,7 @@ def invite_speaker(speaker: Speaker, actor) -> Speaker:
     Sending again is allowed: a fresh link, and earlier links stop working; a confirmed
     speaker stays confirmed, anyone else may answer again.
     Raises PermissionDenied, or ValidationError at ``email`` when there is no address."""
-    require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     if not speaker.email:
         raise ValidationError(_l("Add the speaker's email address before sending an invitation."),
                               field="email")
@@ -88,7 +88,7 @@ def invite_speaker(speaker: Speaker, actor) -> Speaker:
 def withdraw_invitation(speaker: Speaker, actor) -> Speaker:
     """Void the speaker's invitation link and take them back to "not invited" (a
     confirmed speaker too). Raises PermissionDenied."""
-    require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     speaker.invitation_nonce = secrets.token_hex(8)
     speaker.invitation_status = "not_invited"
     db.session.commit()

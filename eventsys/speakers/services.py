@@ -15,12 +15,11 @@ from sqlalchemy import literal, select
 
 from eventsys import inputrules, permissions
 from eventsys.auth.services import get_user_by_email, normalise_email
-from eventsys.errors import PermissionDenied, ValidationError
+from eventsys.errors import ValidationError
 from eventsys.extensions import db
 from eventsys.reference import is_valid_country
 from eventsys.speakers import photos
 from eventsys.speakers.models import Speaker, is_public_speaker
-from eventsys.timeutil import utcnow
 
 PROFILE_FIELDS = ("name", "title", "organisation", "country", "bio", "photo_url")
 ORGANISER_FIELDS = PROFILE_FIELDS + ("email",)
@@ -105,9 +104,7 @@ def validate_speaker_values(values: dict, fields=ORGANISER_FIELDS) -> dict:
     return clean
 
 
-def require_manager(actor, event) -> None:
-    if not permissions.can_manage_event(actor, event):
-        raise PermissionDenied(_l("You cannot manage the speakers of this event."))
+CANNOT_MANAGE = _l("You cannot manage the speakers of this event.")
 
 
 def _linked_user(email: str):
@@ -161,7 +158,7 @@ class PhotoChange:
 def create_speaker(event, values: dict, actor) -> Speaker:
     """Add a speaker to the event. ``values`` may carry ``user_email`` (link to an account)
     and ``photo`` (an upload). Raises PermissionDenied or ValidationError (with the field)."""
-    require_manager(actor, event)
+    permissions.require_manager(actor, event, CANNOT_MANAGE)
     clean = validate_speaker_values({"name": "", **values})
     user = _linked_user(values.get("user_email", ""))
     change = PhotoChange(values.get("photo"))
@@ -175,7 +172,7 @@ def create_speaker(event, values: dict, actor) -> Speaker:
 def update_speaker(speaker: Speaker, values: dict, actor) -> Speaker:
     """Change the given fields; ``user_email`` (blank unlinks), ``photo`` (replaces the
     upload) and ``remove_photo`` are optional. Raises PermissionDenied or ValidationError."""
-    require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     clean = validate_speaker_values(values)
     user = _linked_user(values["user_email"]) if "user_email" in values else speaker.user
     change = PhotoChange(values.get("photo"), values.get("remove_photo"))
@@ -191,7 +188,7 @@ def update_speaker(speaker: Speaker, values: dict, actor) -> Speaker:
 
 def delete_speaker(speaker: Speaker, actor) -> None:
     """Remove the speaker, their slot links (the database cascades) and their photo file."""
-    require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     change = PhotoChange(remove=True)
     change.old_name = speaker.photo_file
     db.session.delete(speaker)
@@ -201,7 +198,7 @@ def delete_speaker(speaker: Speaker, actor) -> None:
 def link_speaker_user(speaker: Speaker, email: str, actor) -> Speaker:
     """Link the speaker to the account with this email (blank email unlinks).
     Raises ValidationError at ``user_email`` for an unknown address."""
-    require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     speaker.user = _linked_user(email)
     db.session.commit()
     return speaker
@@ -210,7 +207,7 @@ def link_speaker_user(speaker: Speaker, email: str, actor) -> Speaker:
 def set_speaker_photo(speaker: Speaker, file_storage, actor) -> Speaker:
     """Store an uploaded photo (JPEG/PNG/WebP, size-limited), deleting the previous file.
     Raises ValidationError at ``photo``."""
-    require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     if not file_storage:
         raise ValidationError(_l("Choose an image file."), field="photo")
     change = PhotoChange(file_storage)
@@ -220,7 +217,7 @@ def set_speaker_photo(speaker: Speaker, file_storage, actor) -> Speaker:
 
 
 def remove_speaker_photo(speaker: Speaker, actor) -> Speaker:
-    require_manager(actor, speaker.event)
+    permissions.require_manager(actor, speaker.event, CANNOT_MANAGE)
     change = PhotoChange(remove=True)
     change.apply(speaker)
     change.commit()

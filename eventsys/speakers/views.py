@@ -6,10 +6,11 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from eventsys import permissions, reference
-from eventsys.access import event_organiser, public
+from eventsys.access import current_actor, event_organiser, public, visible_event
 from eventsys.errors import Conflict, ValidationError
 from eventsys.events.reading import get_event_by_slug
 from eventsys.speakers import invitations, photos, services
+from eventsys.forms import form_status
 from eventsys.speakers.forms import (ActionForm, InvitationResponseForm, SpeakerForm, SpeakerProfileForm,
                                      apply_domain_error)
 
@@ -40,10 +41,6 @@ def _speaker_or_404(event, speaker_id: int):
     return speaker
 
 
-def _status(form) -> int:
-    return 400 if form.errors or form.form_errors else 200
-
-
 # --- organiser pages ------------------------------------------------------------------------
 
 @bp.route("/manage/speakers")
@@ -59,13 +56,13 @@ def new_speaker(event):
     form = SpeakerForm().fill_choices()
     if form.validate_on_submit():
         try:
-            speaker = services.create_speaker(event, form.values(), current_user._get_current_object())
+            speaker = services.create_speaker(event, form.values(), current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("%(name)s is added to the speakers.", name=speaker.name), "success")
             return redirect(url_for("speakers.edit_speaker", slug=event.slug, speaker_id=speaker.id))
-    return render_template("speakers/manage_form.html", event=event, form=form, speaker=None), _status(form)
+    return render_template("speakers/manage_form.html", event=event, form=form, speaker=None), form_status(form)
 
 
 @bp.route("/manage/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
@@ -75,14 +72,14 @@ def edit_speaker(event, speaker_id: int):
     form = SpeakerForm(obj=speaker, user_email=speaker.user.email if speaker.user else "").fill_choices()
     if form.validate_on_submit():
         try:
-            services.update_speaker(speaker, form.values(), current_user._get_current_object())
+            services.update_speaker(speaker, form.values(), current_actor())
         except ValidationError as error:
             apply_domain_error(form, error)
         else:
             flash(_("The speaker's profile is saved."), "success")
             return redirect(url_for("speakers.manage_speakers", slug=event.slug))
     return render_template("speakers/manage_form.html", event=event, form=form, speaker=speaker,
-                           action_form=ActionForm()), _status(form)
+                           action_form=ActionForm()), form_status(form)
 
 
 @bp.route("/manage/speakers/<int:speaker_id>/delete", methods=["POST"])
@@ -91,7 +88,7 @@ def delete_speaker(event, speaker_id: int):
     speaker = _speaker_or_404(event, speaker_id)
     if ActionForm().validate_on_submit():
         name = speaker.name
-        services.delete_speaker(speaker, current_user._get_current_object())
+        services.delete_speaker(speaker, current_actor())
         flash(_("%(name)s is removed from the speakers and from their agenda slots.", name=name), "success")
     return redirect(url_for("speakers.manage_speakers", slug=event.slug))
 
@@ -102,7 +99,7 @@ def invite_speaker(event, speaker_id: int):
     speaker = _speaker_or_404(event, speaker_id)
     if ActionForm().validate_on_submit():
         try:
-            invitations.invite_speaker(speaker, current_user._get_current_object())
+            invitations.invite_speaker(speaker, current_actor())
         except ValidationError as error:
             flash(str(error.message), "danger")
             return redirect(url_for("speakers.edit_speaker", slug=event.slug, speaker_id=speaker.id))
@@ -115,7 +112,7 @@ def invite_speaker(event, speaker_id: int):
 def withdraw_invitation(event, speaker_id: int):
     speaker = _speaker_or_404(event, speaker_id)
     if ActionForm().validate_on_submit():
-        invitations.withdraw_invitation(speaker, current_user._get_current_object())
+        invitations.withdraw_invitation(speaker, current_actor())
         flash(_("The invitation to %(name)s is withdrawn: the link no longer works.", name=speaker.name), "success")
     return redirect(url_for("speakers.edit_speaker", slug=event.slug, speaker_id=speaker.id))
 
@@ -150,7 +147,7 @@ def invitation(slug: str, token: str):
     return render_template("speakers/invitation.html", event=speaker.event, speaker=speaker, token=token,
                            form=form, response_form=InvitationResponseForm(),
                            can_respond=invitations.can_respond(speaker),
-                           slots=services.speaker_slots(speaker)), _status(form)
+                           slots=services.speaker_slots(speaker)), form_status(form)
 
 
 @bp.route("/speakers/invitation/<token>/respond", methods=["POST"])
@@ -177,13 +174,6 @@ def invitation_photo(slug: str, token: str):
 
 # --- public pages ---------------------------------------------------------------------------
 
-def _visible_event(slug: str):
-    event = get_event_by_slug(slug)
-    if event is None or not permissions.can_see_event(current_user, event):
-        abort(404)
-    return event
-
-
 def _visible_speaker(event, speaker_id: int):
     speaker = _speaker_or_404(event, speaker_id)
     if not services.is_publicly_listed(speaker) and not permissions.can_manage_event(current_user, event):
@@ -194,14 +184,14 @@ def _visible_speaker(event, speaker_id: int):
 @bp.route("/speakers")
 @public
 def public_speakers(slug: str):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     return render_template("speakers/public_list.html", event=event, speakers=services.public_speakers(event))
 
 
 @bp.route("/speakers/<int:speaker_id>")
 @public
 def public_speaker(slug: str, speaker_id: int):
-    event = _visible_event(slug)
+    event = visible_event(slug)
     speaker = _visible_speaker(event, speaker_id)
     return render_template("speakers/public_speaker.html", event=event, speaker=speaker,
                            slots=services.speaker_slots(speaker))
@@ -211,7 +201,7 @@ def public_speaker(slug: str, speaker_id: int):
 @public
 def speaker_photo(slug: str, speaker_id: int):
     """The uploaded photo; without one, a neutral placeholder (so links never break)."""
-    event = _visible_event(slug)
+    event = visible_event(slug)
     speaker = _visible_speaker(event, speaker_id)
     return _photo_response(speaker, cache="public, max-age=86400" if event.is_public else "private, no-cache")
 

@@ -13,6 +13,7 @@ from eventsys.extensions import db
 from eventsys.mail import OutboxMessage, deliver_due
 from eventsys.timeutil import utcnow
 from tests.builders import PASSWORD
+from tests.pages import text
 
 
 def add_message(to: str, subject: str, **fields) -> OutboxMessage:
@@ -25,10 +26,6 @@ def add_message(to: str, subject: str, **fields) -> OutboxMessage:
 def fetch(message_id: int) -> OutboxMessage:
     db.session.expire_all()
     return db.session.get(OutboxMessage, message_id)
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def rows(response) -> list[str]:

@@ -5,33 +5,18 @@ from __future__ import annotations
 import itertools
 import statistics
 import time
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import insert
 
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker
 from eventsys.events.models import Event, EventRole, Room
 from eventsys.extensions import db
 from eventsys.speakers.models import Speaker
+from tests.queries import count_queries
 
 MAX_QUERIES = 10
-
-
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
 
 
 def build_agenda(slug: str, owner, slots: int, rooms: int, days: int, speakers: int) -> Event:
@@ -76,7 +61,7 @@ def small_and_large(app, make_user):
 
 
 def queries_for(client, url: str) -> list[str]:
-    with counted_queries() as statements:
+    with count_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200
     return statements

@@ -2,7 +2,6 @@
 forms and actions, CSV import/export; refusals (403/404) and bad input (400)."""
 from __future__ import annotations
 
-import html
 import io
 import re
 from datetime import datetime
@@ -13,17 +12,7 @@ from sqlalchemy import func, select
 from eventsys.agenda.models import AgendaSlot
 from eventsys.extensions import db
 from tests.agenda.conftest import madrid, reload
-
-
-def text(response) -> str:
-    """The page as a person reads it (Babel puts a narrow no-break space before AM/PM)."""
-    return html.unescape(response.get_data(as_text=True)).replace("\u202f", " ")
-
-
-def field_error(response, field: str) -> str:
-    match = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', text(response), re.S)
-    assert match, f"no error shown at {field}"
-    return match.group(1).strip()
+from tests.pages import field_error, readable_text as text
 
 
 def slot_count() -> int:

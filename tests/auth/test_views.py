@@ -1,7 +1,6 @@
 """Account pages through HTTP: sign-up, log in/out, sessions, profile, passwords, reset."""
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
@@ -12,27 +11,12 @@ from eventsys.auth.models import User
 from eventsys.extensions import db
 from eventsys.mail import deliver_due
 from tests.builders import PASSWORD
+from tests.pages import field_error, flashes, text
 
 NEW_PASSWORD = "a brand new passphrase"
 LOGIN_ERROR = "The email address or password is not correct."
 RESET_SENT = ("If an account exists for that address, we have sent it a link to reset the "
               "password. The link works for one hour.")
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(response, field: str) -> str:
-    """The error text shown under a form field (the macro gives it id="<field>-error")."""
-    match = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', text(response), re.S)
-    assert match, f"no error shown at {field}"
-    return match.group(1).strip()
-
-
-def flashes(response) -> list[str]:
-    return [m.strip() for m in re.findall(r'<div class="alert alert-\w+ alert-dismissible[^>]*>\s*(.*?)\s*<button',
-                                          text(response), re.S)]
 
 
 def user_count() -> int:

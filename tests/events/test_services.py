@@ -623,7 +623,8 @@ def test_public_speakers_leaves_out_declined_and_pending_invitations(app):
     make_speaker(event, "C Declined", invitation_status="declined")
     make_speaker(event, "D Invited", invitation_status="invited")
     make_speaker(make_event(), "E Elsewhere", invitation_status="confirmed")
-    assert [s.name for s in speaker_services.public_speakers(event)] == ["A Not invited", "B Confirmed"]
+    # sorted by family name (the last word): "Confirmed" before "invited"
+    assert [s.name for s in speaker_services.public_speakers(event)] == ["B Confirmed", "A Not invited"]
 
 
 def test_dashboard_counts_rooms_slots_and_speakers_of_the_event(app):

@@ -1,7 +1,6 @@
 """Event pages through HTTP: public pages, creating and managing events, the team, rooms."""
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, datetime
 
@@ -15,23 +14,9 @@ from eventsys.mail import OutboxMessage
 from tests.builders import PASSWORD
 from tests.events.helpers import (count, event_values, grant, make_event, make_room, make_slot,
                                   make_speaker)
+from tests.pages import field_error, flashes, text
 
 SECRET_LINK = "https://meet.example.org/secret-room-42"
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(response, field: str) -> str:
-    match = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', text(response), re.S)
-    assert match, f"no error shown at {field}"
-    return match.group(1).strip()
-
-
-def flashes(response) -> list[str]:
-    return [m.strip() for m in re.findall(r'<div class="alert alert-\w+ alert-dismissible[^>]*>\s*(.*?)\s*<button',
-                                          text(response), re.S)]
 
 
 def form_data(**overrides) -> dict:

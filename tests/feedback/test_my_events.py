@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from eventsys import permissions
 from eventsys.feedback.answering import my_forms
 from eventsys.feedback.attending import attending
 from eventsys.feedback.services import ensure_default_forms
@@ -29,7 +30,7 @@ def test_my_events_lists_attending_and_organising(client, app, make_user, login)
     group = make_group(event, slots["group"], members=[registration])
     db.session.get(GroupRound, group.round_id).join_mode = "direct"
     db.session.commit()
-    ensure_default_forms(event)
+    ensure_default_forms(event, permissions.SYSTEM)
     open_titles = [s.form.title for s in my_forms(event, registration) if s.state == "open"]
     full = make_open_event(in_person=1)
     registration_services.register(full, make_user(), "in_person", consent_privacy=True)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from eventsys.extensions import db
+from eventsys.permissions import SYSTEM
 from eventsys.feedback import services
 from eventsys.feedback.answering import submit_response
 from eventsys.feedback.commands import send_feedback_requests_command
@@ -80,7 +81,7 @@ def test_the_event_form_is_requested_after_the_last_session(world):
 
 def test_without_any_attendance_recorded_every_confirmed_participant_is_asked(app, make_user):
     event, slots = make_feedback_event()
-    services.ensure_default_forms(event)
+    services.ensure_default_forms(event, SYSTEM)
     regs = [register(event, make_user()) for _ in range(3)] + [register(event, make_user(), status="cancelled")]
     send_feedback_requests()
     plenary = form_for(event, slots["plenary"])
@@ -109,7 +110,7 @@ def test_closed_forms_and_draft_events_are_not_requested(world, app, make_user):
                                             "opens_at": utcnow() - timedelta(days=2),
                                             "closes_at": utcnow() - timedelta(minutes=1)}, world["owner"])
     draft, _slots = make_feedback_event(status="draft")
-    services.ensure_default_forms(draft)
+    services.ensure_default_forms(draft, SYSTEM)
     register(draft, make_user(), checked_in=True)
     send_feedback_requests()
     assert {f for f, _r in _requests()} == {form_for(world["event"], world["slots"]["group"]).id}

@@ -1,6 +1,7 @@
 """A finished session's page says it is over and offers its feedback form to those who may answer."""
 from __future__ import annotations
 
+from eventsys import permissions
 from eventsys.feedback.services import ensure_default_forms
 from tests.feedback.helpers import form_for, make_feedback_event, register
 
@@ -10,7 +11,7 @@ LINK = "Give feedback on this session"
 
 def test_finished_session_page_links_to_its_form_for_a_confirmed_participant(client, app, make_user, login):
     event, slots = make_feedback_event()
-    ensure_default_forms(event)
+    ensure_default_forms(event, permissions.SYSTEM)
     me = make_user()
     register(event, me)
     login(client, me)
@@ -22,7 +23,7 @@ def test_finished_session_page_links_to_its_form_for_a_confirmed_participant(cli
 
 def test_finished_session_page_offers_no_form_to_others(client, app, make_user, login):
     event, slots = make_feedback_event()
-    ensure_default_forms(event)
+    ensure_default_forms(event, permissions.SYSTEM)
     url = f"/events/{event.slug}/slots/{slots['plenary'].id}"
     anonymous = client.get(url).get_data(as_text=True)
     assert OVER in anonymous and LINK not in anonymous
@@ -34,7 +35,7 @@ def test_finished_session_page_offers_no_form_to_others(client, app, make_user, 
 
 def test_future_session_page_is_not_over_and_has_no_form_link(client, app, make_user, login):
     event, slots = make_feedback_event()
-    ensure_default_forms(event)
+    ensure_default_forms(event, permissions.SYSTEM)
     me = make_user()
     register(event, me)
     login(client, me)

@@ -7,14 +7,16 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event, func, select
+from sqlalchemy import func, select
 
 from eventsys.extensions import db
+from eventsys.permissions import SYSTEM
 from eventsys.feedback import services
 from eventsys.feedback.answering import submit_response
 from eventsys.feedback.models import FeedbackForm, FeedbackResponse
 from eventsys.timeutil import utcnow
 from tests.feedback.helpers import form_for, make_feedback_event, questions, register
+from tests.queries import count_queries
 
 
 @pytest.fixture
@@ -122,7 +124,7 @@ def test_someone_not_registered_gets_403(world, client, login, make_user):
 
 def test_a_form_of_another_event_is_404(world, client, login, make_user):
     other, other_slots = make_feedback_event(make_user())
-    services.ensure_default_forms(other)
+    services.ensure_default_forms(other, SYSTEM)
     other_form = form_for(other, other_slots["plenary"])
     register(other, world["pat"])
     login(client, world["pat"])
@@ -132,7 +134,7 @@ def test_a_form_of_another_event_is_404(world, client, login, make_user):
 
 def test_a_participant_cannot_open_another_events_form(world, client, login, make_user):
     other, other_slots = make_feedback_event(make_user())
-    services.ensure_default_forms(other)
+    services.ensure_default_forms(other, SYSTEM)
     login(client, world["pat"])
     response = client.get(f"/events/{other.slug}/feedback/{form_for(other, other_slots['plenary']).id}")
     assert response.status_code == 403
@@ -140,7 +142,7 @@ def test_a_participant_cannot_open_another_events_form(world, client, login, mak
 
 def test_a_draft_events_form_is_404(world, client, login, make_user):
     draft, slots = make_feedback_event(make_user(), status="draft")
-    services.ensure_default_forms(draft)
+    services.ensure_default_forms(draft, SYSTEM)
     register(draft, world["pat"])
     login(client, world["pat"])
     assert client.get(f"/events/{draft.slug}/feedback/{form_for(draft, slots['plenary']).id}").status_code == 404
@@ -260,13 +262,8 @@ def test_results_page_queries_do_not_grow_with_responses(world, client, login, m
     url = f"/events/{world['event'].slug}/manage/feedback/{form_for(world['event']).id}/results"
 
     def queries():
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        sa_event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as seen:
             assert client.get(url).status_code == 200
-        finally:
-            sa_event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
     _set(form_for(world["event"]), world["owner"], opens_at=utcnow() - timedelta(days=1))

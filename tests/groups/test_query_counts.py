@@ -2,11 +2,9 @@
 number of SQL queries whatever the number of groups and participants (no query per row)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import insert
 
 from eventsys.auth.models import User
@@ -15,21 +13,8 @@ from eventsys.groups import publishing
 from eventsys.groups.models import GroupPreference
 from eventsys.registration.models import Registration
 from tests.groups.conftest import T0
+from tests.queries import count_queries
 from tests.registration.helpers import make_open_event
-
-
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
 
 
 def build(owner, make_round, make_group, add_slot, groups: int, people: int, tag: str):
@@ -64,7 +49,7 @@ def test_pages_run_a_fixed_number_of_queries(app, client, login, owner, make_rou
             db.session.commit()
         client.post("/auth/logout")
         login(client, user)
-        with counted_queries() as statements:
+        with count_queries() as statements:
             response = client.get(f"/events/{event.slug}" + path.format(round=round_.id))
         assert response.status_code == 200
         sizes.append(len(statements))

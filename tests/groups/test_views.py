@@ -4,7 +4,6 @@ moves, locks and publishing; the participants' page, ranking and direct choice; 
 ever sees their own choices and places)."""
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, datetime
 
@@ -19,16 +18,7 @@ from eventsys.groups import choice, publishing, ranking
 from eventsys.groups.models import AssignmentDraft, GroupMembership, GroupPreference, GroupRound, WorkingGroup
 from eventsys.speakers.models import Speaker
 from tests.groups.conftest import reload
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True)).replace("\u202f", " ")
-
-
-def field_error(response, field: str) -> str:
-    match = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', text(response), re.S)
-    assert match, f"no error shown at {field}"
-    return match.group(1).strip()
+from tests.pages import field_error, readable_text as text
 
 
 def count(model) -> int:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import update
 
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker
@@ -131,20 +130,3 @@ def feed_token(app):
     return tokens.calendar_token
 
 
-@pytest.fixture
-def count_queries(app):
-    """Count the SQL statements run inside the block: ``with count_queries() as seen: ...``."""
-    import contextlib
-
-    @contextlib.contextmanager
-    def counting():
-        seen: list[str] = []
-
-        def listener(_conn, _cursor, statement, *_args):
-            seen.append(statement)
-        sa_event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            yield seen
-        finally:
-            sa_event.remove(db.engine, "before_cursor_execute", listener)
-    return counting

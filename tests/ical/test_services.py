@@ -19,6 +19,7 @@ from eventsys.series.models import Series
 from eventsys.speakers.models import Speaker
 from tests.ical.conftest import EDITED
 from tests.ical.parsers import icalendar_events
+from tests.queries import count_queries
 
 
 def version(event_id: int) -> tuple[int, datetime]:
@@ -240,7 +241,7 @@ def test_changed_secret_key_rekeys_the_address_when_next_shown(app, workshop):
 # --- queries per feed -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("size", [10, 300])
-def test_feeds_need_at_most_five_queries_whatever_the_size(app, make_user, count_queries, size):
+def test_feeds_need_at_most_five_queries_whatever_the_size(app, make_user, size):
     event = build_scaled_event(size, rooms=10 if size > 10 else 2, days=3)
     db.session.commit()
     user = make_user()

@@ -1,9 +1,7 @@
 """Helpers for the organiser-side registration tests (plain functions, no fixtures)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event as sa_event, select
+from sqlalchemy import select
 
 from eventsys import mail
 from eventsys.events.models import EventRole
@@ -52,17 +50,3 @@ def outbox(to: str | None = None) -> list:
     return list(db.session.scalars(query))
 
 
-@contextmanager
-def count_queries():
-    """Count the SQL statements run inside the block: ``with count_queries() as n: ...; n[0]``."""
-    counter = [0]
-
-    def before(*_args, **_kwargs):
-        counter[0] += 1
-
-    engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", before)

@@ -13,8 +13,9 @@ from eventsys.extensions import db
 from eventsys.registration import participants, services
 from eventsys.registration.models import CANCELLED, CONFIRMED, PENDING, REJECTED, WAITLISTED, Registration
 from eventsys.registration.participants import ParticipantFilters
+from tests.queries import count_queries
 from tests.registration.helpers import make_open_event
-from tests.registration.organiser_helpers import (add_role, count_queries, fresh_settings, outbox, register,
+from tests.registration.organiser_helpers import (add_role, fresh_settings, outbox, register,
                                                   seated_count, seats_taken, statuses)
 
 
@@ -83,7 +84,7 @@ def test_participants_page_runs_two_queries_whatever_the_size(app, owner, make_u
     with count_queries() as queries:
         page = participants.participants_page(event, ParticipantFilters(), 1, per_page=25)
         names = [r.user.name for r in page.items]
-    assert (len(names), page.total, queries[0]) == (25, 30, 2)
+    assert (len(names), page.total, len(queries)) == (25, 30, 2)
 
 
 def test_registration_of_another_event_is_not_found(app, owner, make_user):

@@ -1,24 +1,13 @@
 """Series pages through HTTP."""
 from __future__ import annotations
 
-import html
-import re
 from datetime import date
 
 from eventsys.extensions import db
 from eventsys.series.models import Series
 from tests.events.helpers import count, make_event
+from tests.pages import field_error, text
 from tests.series.test_services import make_series
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(response, field: str) -> str:
-    match = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', text(response), re.S)
-    assert match, f"no error shown at {field}"
-    return match.group(1).strip()
 
 
 def test_series_page_lists_upcoming_and_past_public_events(client, make_user):

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import itertools
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
 from PIL import Image
-from sqlalchemy import event as sa_event
 from werkzeug.datastructures import FileStorage
 
 from eventsys.agenda.models import AgendaSlot, SlotSpeaker
@@ -110,16 +108,3 @@ def upload(data: bytes, filename: str = "photo.png", content_type: str = "image/
     return FileStorage(stream=io.BytesIO(data), filename=filename, content_type=content_type)
 
 
-@contextmanager
-def statements():
-    """Collect the SQL statements run on the database meanwhile."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", record)

@@ -1,7 +1,6 @@
 """Speaker pages through HTTP: management, the invitation link, public pages and photos."""
 from __future__ import annotations
 
-import html
 import io
 import re
 
@@ -14,25 +13,12 @@ from eventsys.extensions import db
 from eventsys.mail import deliver_due
 from eventsys.speakers import invitations, services
 from eventsys.speakers.models import Speaker
-from tests.speakers.conftest import SVG, image_bytes, statements
+from tests.pages import field_error, flashes, text
+from tests.queries import count_queries
+from tests.speakers.conftest import SVG, image_bytes
 
 FORM = {"name": "Dr. Sofía Ruiz", "title": "Professor of Bioethics", "organisation": "CNIO", "country": "ES",
         "bio": "Works on *consent*.", "photo_url": "", "email": "sofia@example.org", "user_email": ""}
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(response, field: str) -> str:
-    match = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', text(response), re.S)
-    assert match, f"no error shown at {field}"
-    return match.group(1).strip()
-
-
-def flashes(response) -> list[str]:
-    return [m.strip() for m in re.findall(r'<div class="alert alert-\w+ alert-dismissible[^>]*>\s*(.*?)\s*<button',
-                                          text(response), re.S)]
 
 
 def speaker_count() -> int:
@@ -74,7 +60,7 @@ def test_manage_speakers_lists_status_and_slot_count(owner_client, event, make_s
 
 def test_manage_speakers_runs_one_query_for_any_number_of_speakers(owner_client, event, make_speaker, make_slot):
     def speaker_queries() -> list[str]:
-        with statements() as seen:
+        with count_queries() as seen:
             assert owner_client.get(manage_url(event)).status_code == 200
         return [s for s in seen if "speaker" in s.lower()]
     make_slot(event, make_speaker(event))
@@ -417,7 +403,7 @@ def test_public_speakers_country_name_in_viewers_language(client, event, make_sp
 
 def test_public_speakers_query_count_does_not_grow_with_speakers(client, event, make_speaker):
     def speaker_queries() -> int:
-        with statements() as seen:
+        with count_queries() as seen:
             assert client.get(f"/events/{event.slug}/speakers").status_code == 200
         return len([s for s in seen if "speaker" in s.lower()])
     make_speaker(event, photo_url="https://example.org/a.jpg")
@@ -448,11 +434,11 @@ def test_public_speaker_page_shows_markdown_bio_slots_and_no_email(client, event
 def test_public_speaker_page_runs_constant_queries(client, event, make_speaker, make_slot):
     speaker = make_speaker(event, name="Sofia")
     make_slot(event, speaker)
-    with statements() as one:
+    with count_queries() as one:
         client.get(f"/events/{event.slug}/speakers/{speaker.id}")
     for n in range(5):
         make_slot(event, speaker, title=f"Slot {n}", room=f"Room {n}")
-    with statements() as six:
+    with count_queries() as six:
         client.get(f"/events/{event.slug}/speakers/{speaker.id}")
     assert len(six) == len(one)
 
