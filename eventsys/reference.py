@@ -43,9 +43,14 @@ def canonical_timezones() -> tuple[str, ...]:
     return tuple(sorted(names & timezone_names()))
 
 
-def sorted_timezones() -> list[str]:
-    """The time-zone picker's choices: :func:`canonical_timezones`."""
-    return list(canonical_timezones())
+def sorted_timezones(keep: str | None = None) -> list[str]:
+    """The time-zone picker's choices: :func:`canonical_timezones`, plus ``keep`` (the value
+    already stored) when it is a zone that zoneinfo knows under an older name, so that
+    editing a record with such a zone does not fail."""
+    names = list(canonical_timezones())
+    if keep and keep not in names and is_valid_timezone(keep):
+        names.append(keep)
+    return names
 
 
 @lru_cache(maxsize=1)

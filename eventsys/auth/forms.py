@@ -26,7 +26,7 @@ LANGUAGE_LABELS = {"en": "English", "es": "Español"}
 class ProfileFieldsMixin:
     def fill_choices(self):
         self.country.choices = as_choices([("", _l("— not given —"))] + country_choices(str(get_locale() or "en")))
-        self.timezone.choices = as_choices([("", _l("— use the event's time zone —"))] + [(z, z) for z in sorted_timezones()])
+        self.timezone.choices = as_choices([("", _l("— use the event's time zone —"))] + [(z, z) for z in sorted_timezones(keep=self.timezone.data)])
         self.stakeholder_category.choices = as_choices([("", _l("— not given —"))] + [
             (key, STAKEHOLDER_LABELS[key]) for key in STAKEHOLDER_CATEGORIES])
         self.locale.choices = as_choices([("", _l("— as my browser —"))] + list(LANGUAGE_LABELS.items()))

@@ -50,7 +50,7 @@ class EventForm(FlaskForm):
               "series_id")
 
     def fill_choices(self, actor, current_series_id: int | None = None):
-        self.timezone.choices = as_choices((z, z) for z in sorted_timezones())
+        self.timezone.choices = as_choices((z, z) for z in sorted_timezones(keep=self.timezone.data))
         self.format.choices = as_choices((key, FORMAT_LABELS[key]) for key in FORMATS)
         self.venue_country.choices = as_choices([("", _l("— not given —"))] + country_choices(str(get_locale() or "en")))
         self.series_id.choices = as_choices([("", _l("— not part of a series —"))] + [

@@ -226,6 +226,20 @@ def test_edit_event_saves_and_returns_to_the_dashboard(app, login, team):
     assert (stored.slug, stored.title) == ("rare-2030-madrid", "Renamed")
 
 
+def test_edit_event_keeps_a_stored_zone_under_its_older_name(app, login, team):
+    event = team["event"]
+    event.timezone = "Europe/Kiev"  # a link zoneinfo still knows; the picker offers Europe/Kyiv
+    db.session.commit()
+    client = as_user(app, login, team["organiser"])
+    page = client.get("/events/rare-2030/manage/edit").get_data(as_text=True)
+    assert '<option selected value="Europe/Kiev">' in page or 'value="Europe/Kiev" selected' in page
+    response = client.post("/events/rare-2030/manage/edit",
+                           data=form_data(slug="rare-2030", title="Renamed", timezone="Europe/Kiev"))
+    assert response.status_code == 302
+    stored = reload(Event, event.id)
+    assert (stored.title, stored.timezone) == ("Renamed", "Europe/Kiev")
+
+
 def test_edit_event_bad_input_changes_nothing(app, login, team):
     client = as_user(app, login, team["owner"])
     response = client.post("/events/rare-2030/manage/edit", data=form_data(slug="rare-2030", title="Renamed",
