@@ -65,3 +65,21 @@ def snap(page, name: str) -> None:
     if SCREENSHOTS:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_up_and_confirm(page, mailbox, name: str, email: str, password: str = "a long enough password") -> None:
+    """Fill the sign-up form on the current page as a person does, then open the
+    confirmation link from the mail the local SMTP server captured."""
+    from eventsys.mail import deliver_due
+
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Repeat the password").fill(password)
+    page.get_by_label("Stakeholder group").select_option("patient_organisation")
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    assert deliver_due().sent == 1
+    [message] = mailbox.to(email)
+    [link] = mailbox.links(message)
+    page.goto(link.removeprefix("http://localhost"))

@@ -7,9 +7,8 @@ import re
 from sqlalchemy import select
 
 from eventsys.extensions import db
-from eventsys.mail import deliver_due
 from eventsys.registration.models import Registration
-from tests.browser.conftest import snap
+from tests.browser.conftest import sign_up_and_confirm, snap
 from tests.registration.helpers import make_open_event
 
 
@@ -18,18 +17,7 @@ def test_sign_up_register_online_switch_and_cancel(page, live_app, mailbox):
     slug = event.slug
 
     page.goto("/auth/signup")
-    page.get_by_label("Full name").fill("Nadia Newcomer")
-    page.get_by_label("Email address").fill("nadia@example.org")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat the password").fill("a long enough password")
-    page.get_by_label("Stakeholder group").select_option("patient_organisation")
-    page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", name="Check your inbox").is_visible()
-
-    assert deliver_due().sent == 1  # the confirmation link, read from the SMTP capture
-    [message] = mailbox.to("nadia@example.org")
-    [link] = mailbox.links(message)
-    page.goto(link.removeprefix("http://localhost"))
+    sign_up_and_confirm(page, mailbox, "Nadia Newcomer", "nadia@example.org")
     page.wait_for_url(re.compile(r"/$"))
     assert "Thank you, Nadia Newcomer. Your email address is confirmed." in page.content()
 

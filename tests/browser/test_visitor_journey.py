@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from eventsys.extensions import db
 from eventsys.groups import services as groups
-from eventsys.mail import deliver_due
 from eventsys.registration.models import Registration
-from tests.browser.conftest import snap
+from tests.browser.conftest import sign_up_and_confirm, snap
 from tests.registration.helpers import make_open_event
 
 ROUND = {"title": "Day 1 afternoon", "join_mode": "ranked", "min_ranks": 2, "opens_at": None,
@@ -42,17 +41,7 @@ def test_visitor_clicks_from_home_to_registration_groups_and_calendar(page, live
     page.get_by_role("link", name="Register", exact=True).click()
 
     page.get_by_role("link", name="Create an account").click()
-    page.get_by_label("Full name").fill("Vera Visitor")
-    page.get_by_label("Email address").fill("vera@example.org")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat the password").fill("a long enough password")
-    page.get_by_label("Stakeholder group").select_option("patient_organisation")
-    page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", name="Check your inbox").is_visible()
-    assert deliver_due().sent == 1  # the confirmation link, read from the SMTP capture
-    [message] = mailbox.to("vera@example.org")
-    [link] = mailbox.links(message)
-    page.goto(link.removeprefix("http://localhost"))  # opened from the mail: back to the form
+    sign_up_and_confirm(page, mailbox, "Vera Visitor", "vera@example.org")  # the mailed link leads back
     page.wait_for_url(re.compile(rf"/events/{event.slug}/register$"))
 
     snap(page, "visitor-register-form")
