@@ -74,6 +74,16 @@ def test_participants_page_beyond_the_database_is_404(demo, organiser_client):
     assert organiser_client.get(f"/events/demo/manage/registration/participants?page={HUGE}").status_code == 404
 
 
+def test_event_outbox_page_beyond_the_database_is_404(demo, organiser_client):
+    assert organiser_client.get(f"/events/demo/manage/mail/outbox?page={HUGE}").status_code == 404
+    assert organiser_client.get("/events/demo/manage/mail/outbox?page=abc").status_code == 200
+
+
+@pytest.mark.parametrize("registration", [HUGE, "2147483648", "-1"])
+def test_mail_preview_for_a_participant_beyond_the_database_is_404(demo, organiser_client, registration):
+    assert organiser_client.get(f"/events/demo/manage/mail/?registration={registration}").status_code == 404
+
+
 def test_event_form_series_id_beyond_the_database_is_a_field_error(organiser_client):
     data = {**{k: (v.isoformat() if isinstance(v, date) else v) for k, v in event_values().items()}, "series_id": HUGE}
     response = organiser_client.post("/events/new", data=data)
