@@ -19,7 +19,8 @@ from eventsys.groups.mails import ASSIGNED, group_letter
 from eventsys.groups.models import GroupRound, WorkingGroup
 from eventsys.registration.messaging import message_letter
 from eventsys.registration.models import Registration
-from eventsys.registration.services import get_settings, status_letter
+from eventsys.registration.letters import status_letter
+from eventsys.registration.services import get_settings
 from eventsys.timeutil import utcnow
 
 KINDS = (

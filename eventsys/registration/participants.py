@@ -25,7 +25,7 @@ from eventsys.auth.services import get_user_by_email, normalise_email
 from eventsys.errors import Conflict, ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
-from eventsys.registration import invitations, seats, services
+from eventsys.registration import invitations, letters, seats, services
 from eventsys.registration.invitations import UNSET
 from eventsys.registration.models import (CONFIRMED, MODES, PENDING, REJECTED, STATUSES, WAITLISTED,
                                           Registration)
@@ -125,7 +125,7 @@ def approve_registration(registration: Registration, actor, now: datetime | None
         db.session.rollback()
         raise Conflict(_l("Only registrations awaiting approval can be approved."))
     seats.transition(registration, settings, CONFIRMED, confirmed_at=now or utcnow())
-    services._queue_status_mail(registration, registration.event, settings)
+    letters.queue_status_mail(registration, registration.event, settings)
     db.session.commit()
     return registration
 
@@ -144,7 +144,7 @@ def reject_registration(registration: Registration, actor, now: datetime | None 
     promoted = seats.promote_waitlisted(settings, registration.mode, now)
     _queue(registration, "registration_rejected", _l("Your registration: %(title)s", title=event.title))
     for other in promoted:
-        services._queue_status_mail(other, event, settings, promoted=True)
+        letters.queue_status_mail(other, event, settings, promoted=True)
     db.session.commit()
     return promoted
 
@@ -179,7 +179,7 @@ def move_registration(registration: Registration, mode: str, actor, now: datetim
     _queue(registration, "registration_moved", _l("Your way of attending changed: %(title)s", title=event.title),
            settings=settings)
     for other in promoted:
-        services._queue_status_mail(other, event, settings, promoted=True)
+        letters.queue_status_mail(other, event, settings, promoted=True)
     db.session.commit()
     return promoted
 

@@ -14,11 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from eventsys import mail
 from eventsys.errors import Conflict, FieldErrors, PermissionDenied, ValidationError
 from eventsys.events.models import Event
 from eventsys.extensions import db
-from eventsys.registration import seats
+from eventsys.registration import letters, seats
 from eventsys.registration.answers import check_answers, validate_answers
 from eventsys.registration.models import (CANCELLED, CONFIRMED, MODES, PENDING, REJECTED, SEATED,
                                           WAITLISTED, Registration, RegistrationAnswer,
@@ -129,7 +128,7 @@ def register(event: Event, user, mode: str, answers: dict | None = None, consent
     _store_answers(registration, clean)
     try:
         db.session.flush()
-        _queue_status_mail(registration, event, settings)
+        letters.queue_status_mail(registration, event, settings)
         db.session.commit()
     except IntegrityError:
         # The same person's other request won the race: its registration stands.
@@ -154,7 +153,7 @@ def _register_again(registration, event, user, settings, mode, clean, consent_pu
     _fill(registration, user, settings, consent_public_list, now)
     _store_answers(registration, clean)
     db.session.flush()
-    _queue_status_mail(registration, event, settings)
+    letters.queue_status_mail(registration, event, settings)
     db.session.commit()
     return registration
 
@@ -249,9 +248,9 @@ def cancel_registration(registration: Registration, actor, now: datetime | None 
     was_seated, mode = registration.status in SEATED, registration.mode
     seats.transition(registration, settings, CANCELLED, cancelled_at=now, stale_message=ALREADY_CANCELLED)
     promoted = seats.promote_waitlisted(settings, mode, now) if was_seated else []
-    _queue_cancel_mail(registration, event)
+    letters.queue_cancel_mail(registration, event)
     for other in promoted:
-        _queue_status_mail(other, event, settings, promoted=True)
+        letters.queue_status_mail(other, event, settings, promoted=True)
     for react in _ON_CANCEL:  # groups: free its working-group seats; their waitlists move up
         react(registration, now)
     db.session.commit()
@@ -278,45 +277,9 @@ def promote_after_capacity_change(event: Event, now: datetime | None = None) -> 
     for mode in MODES:
         promoted += seats.promote_waitlisted(settings, mode, now)
     for registration in promoted:
-        _queue_status_mail(registration, event, settings, promoted=True)
+        letters.queue_status_mail(registration, event, settings, promoted=True)
     db.session.commit()
     return promoted
-
-
-def _recipient(registration: Registration):
-    user = registration.user
-    return (user.email, user.locale or None, user) if user is not None else (None, None, None)
-
-
-def status_letter(registration, event, settings, promoted: bool = False,
-                  position: int | None = None) -> mail.Letter | None:
-    """The mail a participant gets when registered (per way of attending), awaiting approval,
-    waitlisted (at ``position``) or ``promoted`` from the waiting list. None without an account."""
-    email, locale, user = _recipient(registration)
-    if email is None:
-        return None
-    subjects = {
-        CONFIRMED: _l("You are registered: %(title)s", title=event.title),
-        PENDING: _l("Registration received, awaiting approval: %(title)s", title=event.title),
-        WAITLISTED: _l("You are on the waiting list: %(title)s", title=event.title),
-    }
-    return mail.Letter(email, subjects[registration.status], "registration_status", locale, event,
-                       dict(user=user, registration=registration, settings=settings, promoted=promoted,
-                            position=position))
-
-
-def _queue_status_mail(registration, event, settings, promoted: bool = False) -> None:
-    mail.queue_letter(status_letter(registration, event, settings, promoted,
-                                    seats.waitlist_position(registration)))
-
-
-def _queue_cancel_mail(registration, event) -> None:
-    email, locale, user = _recipient(registration)
-    if email is None:
-        return
-    mail.queue_mail(email, _l("Registration cancelled: %(title)s", title=event.title),
-                    "registration_cancelled", locale=locale, user=user, event=event,
-                    registration=registration)
 
 
 __all__ = ["register", "cancel_registration", "get_settings", "get_registration", "registration_state",
@@ -347,7 +310,7 @@ def update_registration(registration: Registration, actor, mode: str, answers: d
     _store_answers(registration, clean)
     registration.consent_public_list = bool(consent_public_list)
     for other in promoted:
-        _queue_status_mail(other, event, settings, promoted=True)
+        letters.queue_status_mail(other, event, settings, promoted=True)
     db.session.commit()
     return registration
 
